@@ -1,0 +1,89 @@
+"""The brief cache (diskcache). The key covers everything that changes the output, and can be explained."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import diskcache
+from pydantic import ValidationError
+
+from wirebrief.schema import Brief
+
+_PREFIX = "brief:"
+_INDEX = "id:"
+
+
+def cache_key(components: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of ``components``."""
+    blob = json.dumps(components, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def brief_id_for(key: str) -> str:
+    """The public id of a brief: deterministic, derived from its cache key."""
+    return f"b_{key[:24]}"
+
+
+class BriefCache:
+    """Stores validated brief JSON with the key's components; re-validates on every read."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self._cache = diskcache.Cache(str(directory), size_limit=2**31)
+        self._cache.stats(enable=True)
+
+    def get(self, key: str) -> Brief | None:
+        entry = self._cache.get(_PREFIX + key)
+        if entry is None:
+            return None
+        try:
+            return Brief.model_validate_json(entry["brief"])
+        except (ValidationError, KeyError, TypeError):
+            self._cache.delete(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
+            return None
+
+    def put(self, key: str, brief: Brief, components: dict[str, Any]) -> None:
+        self._cache.set(_PREFIX + key, {"brief": brief.model_dump_json(), "components": components})
+        self._cache.set(_INDEX + brief.brief_id, key)
+
+    def by_brief_id(self, brief_id: str) -> Brief | None:
+        key = self._cache.get(_INDEX + brief_id)
+        return None if key is None else self.get(key)
+
+    def explain(self, key_or_id: str) -> dict[str, Any] | None:
+        """What went into a key: accepts the key, a unique key prefix or a brief_id."""
+        key = self._cache.get(_INDEX + key_or_id) or self._resolve_prefix(key_or_id)
+        entry = self._cache.get(_PREFIX + key) if key else None
+        if entry is None:
+            return None
+        components = dict(entry["components"])
+        text = components.pop("text", "")
+        components["text"] = {"chars": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                              "start": text[:80]}
+        return {"key": key, "brief_id": brief_id_for(key), "components": components}
+
+    def _resolve_prefix(self, prefix: str) -> str | None:
+        if len(prefix) < 6:
+            return None
+        matches = [k[len(_PREFIX):] for k in self._cache.iterkeys() if k.startswith(_PREFIX + prefix)]
+        return matches[0] if len(matches) == 1 else None
+
+    def stats(self) -> dict[str, Any]:
+        hits, misses = self._cache.stats()
+        briefs = sum(1 for k in self._cache.iterkeys() if k.startswith(_PREFIX))
+        return {"directory": str(self.directory), "briefs": briefs, "bytes": self._cache.volume(),
+                "hits": hits, "misses": misses}
+
+    def writable(self) -> bool:
+        try:
+            self._cache.set("probe:writable", 1, expire=60)
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not writable"
+            return False
+
+    def clear(self) -> int:
+        return int(self._cache.clear())

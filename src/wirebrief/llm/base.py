@@ -1,0 +1,36 @@
+"""The one seam to the LLM: an OpenAI-shaped chat request in, a ChatCompletion out.
+
+Three implementations: :class:`~wirebrief.llm.embedded.EmbeddedBackend` (llama.cpp in process),
+:class:`~wirebrief.llm.openai_compat.OpenAIBackend` (any OpenAI-compatible endpoint) and
+:class:`~wirebrief.llm.fake.FakeBackend` (scripted, for tests). instructor and the transport retries sit
+above this seam in :mod:`wirebrief.llm.structured`, identical for all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from openai.types.chat import ChatCompletion
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """Who answers; every field is part of the cache key."""
+
+    backend: str
+    model: str
+    fingerprint: str
+    """Hash of the model file, or size+mtime, or the remote model name: anything that changes output."""
+
+
+class ChatBackend(Protocol):
+    identity: ModelIdentity
+
+    def complete(self, request: dict[str, Any]) -> ChatCompletion:
+        """Run one chat completion. Raise :class:`TransientBackendError` for what is worth retrying."""
+        ...
+
+
+class TransientBackendError(Exception):
+    """Timeouts, refused connections, 429 and 5xx: the transport retry loop retries these, nothing else."""

@@ -1,0 +1,137 @@
+"""text → normalize → find numbers → (cache) → ask the model → verify → (cache) → Brief.
+
+The one implementation the CLI, the API and the evals all call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wirebrief.cache import BriefCache, brief_id_for, cache_key
+from wirebrief.llm import ChatBackend, StructuredLLM
+from wirebrief.normalize import Document, normalize
+from wirebrief.numbers import figure_candidates, find_numbers, mark
+from wirebrief.prompts import Prompt, load_prompt
+from wirebrief.schema import SCHEMA_VERSION, Brief, Meta, draft_model
+from wirebrief.settings import Settings
+from wirebrief.verify import build_figures, checked_prose
+
+_CODE_FILES = ("numbers.py", "verify.py", "normalize.py")
+
+
+def _code_fingerprint() -> str:
+    """The code that turns model output into figures changes briefs too: it is part of the key."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    backend: ChatBackend
+    cache: BriefCache | None = None
+    llm: StructuredLLM = field(init=False)
+    code_fingerprint: str = field(init=False, default_factory=_code_fingerprint)
+
+    def __post_init__(self) -> None:
+        self.llm = StructuredLLM(self.backend, self.settings)
+
+    def document(self, raw: str | bytes | Document) -> Document:
+        if isinstance(raw, Document):
+            return raw
+        return normalize(raw, max_chars=self.settings.max_chars)
+
+    def key_components(self, doc: Document, prompt: Prompt) -> dict[str, Any]:
+        s, ident = self.settings, self.backend.identity
+        return {
+            "backend": ident.backend,
+            "model": ident.model,
+            "model_fingerprint": ident.fingerprint,
+            "prompt_id": prompt.id,
+            "prompt_version": prompt.version,
+            "prompt_hash": prompt.hash,
+            "schema_version": SCHEMA_VERSION,
+            "code": self.code_fingerprint,
+            "params": {
+                "temperature": s.temperature,
+                "max_output_tokens": s.max_output_tokens,
+                "reasks": s.reasks,
+                "mode": s.openai_mode if ident.backend == "openai" else "grammar",
+            },
+            "text": doc.text,
+        }
+
+    def summarize(
+        self,
+        raw: str | bytes | Document,
+        *,
+        prompt_id: str | None = None,
+        read_cache: bool = True,
+        write_cache: bool = True,
+    ) -> Brief:
+        """A verified brief. ``read_cache=False`` is --refresh; both False is --no-cache."""
+        started = time.perf_counter()
+        doc = self.document(raw)
+        prompt = load_prompt(prompt_id or self.settings.prompt_id, self.settings.prompts_dir)
+        components = self.key_components(doc, prompt)
+        key = cache_key(components)
+        cache = self.cache if self.settings.cache_enabled else None
+        if cache is not None and read_cache:
+            hit = cache.get(key)
+            if hit is not None:
+                hit.meta.cache_hit = True
+                hit.meta.latency_ms = (time.perf_counter() - started) * 1000
+                return hit
+        brief = self._compute(doc, prompt, key)
+        brief.meta.latency_ms = (time.perf_counter() - started) * 1000
+        if cache is not None and write_cache:
+            cache.put(key, brief, components)
+        return brief
+
+    def _compute(self, doc: Document, prompt: Prompt, key: str) -> Brief:
+        mentions = find_numbers(doc.text)
+        values = [m.value for m in mentions]
+        candidates = figure_candidates(doc.text, mentions)
+        response_model = draft_model([m.id for m in candidates])
+        messages = prompt.render(article=mark(doc.text, candidates))
+        context: dict[str, Any] = {"article_values": values, "number_reasks": 1}
+        draft, stats = self.llm.generate(messages, response_model, context)
+        figures, figure_warnings = build_figures(draft, candidates, doc.text)
+        first_line = doc.text.split("\n", 1)[0][:120]
+        headline, summary, key_points, prose_warnings = checked_prose(draft, values, first_line)
+        ident = self.backend.identity
+        return Brief(
+            brief_id=brief_id_for(key),
+            headline=headline,
+            summary=summary,
+            key_points=key_points,
+            figures=figures,
+            warnings=figure_warnings + prose_warnings,
+            meta=Meta(
+                backend=ident.backend,
+                model=ident.model,
+                model_fingerprint=ident.fingerprint,
+                prompt_id=prompt.id,
+                prompt_version=prompt.version,
+                prompt_hash=prompt.hash,
+                cache_key=key,
+                model_latency_ms=stats.model_ms,
+                attempts=stats.attempts,
+                usage=stats.usage,
+            ),
+        )
+
+
+def build_pipeline(settings: Settings, backend: ChatBackend | None = None) -> Pipeline:
+    """The pipeline the settings describe (the backend can be given, e.g. a fake in tests)."""
+    from wirebrief.llm import make_backend
+
+    cache = BriefCache(settings.cache_dir) if settings.cache_enabled else None
+    return Pipeline(settings=settings, backend=backend or make_backend(settings), cache=cache)

@@ -1,0 +1,71 @@
+"""Prompts are versioned files in ``prompts/``: YAML front matter + a sandboxed Jinja body.
+
+A file has two sections, ``## system`` and ``## user``; each is rendered on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from wirebrief.errors import ConfigError, PromptNotFound
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "prompts"
+_SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    version: str
+    description: str
+    system: str
+    user: str
+    hash: str
+    """sha256 of the whole file, first 16 hex digits: recorded in every brief and cache key."""
+    path: Path
+
+    def render(self, **variables: Any) -> list[dict[str, str]]:
+        """Chat messages for these variables."""
+        return [
+            {"role": "system", "content": _ENV.from_string(self.system).render(**variables).strip()},
+            {"role": "user", "content": _ENV.from_string(self.user).render(**variables).strip()},
+        ]
+
+
+def prompts_dir(configured: Path | None = None) -> Path:
+    return configured or DEFAULT_DIR
+
+
+def load_prompt(prompt_id: str, directory: Path | None = None) -> Prompt:
+    """The prompt ``prompt_id`` from ``directory`` (default: the project's prompts/)."""
+    path = prompts_dir(directory) / f"{prompt_id}.md"
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", prompt_id) or not path.is_file():
+        raise PromptNotFound(f"no prompt {prompt_id!r} in {prompts_dir(directory)}")
+    content = path.read_bytes()
+    post = frontmatter.loads(content.decode("utf-8"))
+    parts = _SECTION.split(post.content)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    if set(sections) != {"system", "user"}:
+        raise ConfigError(f"prompt {path} needs a '## system' and a '## user' section")
+    return Prompt(
+        id=str(post.get("id", prompt_id)),
+        version=str(post.get("version", "0")),
+        description=str(post.get("description", "")),
+        system=sections["system"].strip(),
+        user=sections["user"].strip(),
+        hash=hashlib.sha256(content).hexdigest()[:16],
+        path=path,
+    )
+
+
+def list_prompts(directory: Path | None = None) -> list[Prompt]:
+    return [load_prompt(p.stem, directory) for p in sorted(prompts_dir(directory).glob("*.md"))]

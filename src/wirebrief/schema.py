@@ -1,0 +1,164 @@
+"""The brief: the contract the CLI, the API and the evals share. Versioned by ``SCHEMA_VERSION``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
+
+from wirebrief.numbers import Qualifier
+
+SCHEMA_VERSION = "1.0"
+"""Bump on any change to Brief, Figure or Meta; it is part of every cache key."""
+
+
+class Figure(BaseModel):
+    """One figure from the article. value, raw, quote and spans are filled by code, never by the model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float = Field(description="The number itself: '2,500' → 2500, '$20 billion' → 20000000000.")
+    raw: str = Field(description="The figure as written, qualifier included: 'more than $20 billion'.")
+    unit: str | None = Field(description="'USD', 'percent', 'people', 'operations'…; null if none applies.")
+    what: str = Field(description="What is counted: 'ISIS operatives killed'.")
+    qualifier: Qualifier = Field(description="exact, approximately, at least, more than, less than, up to.")
+    where: str | None = Field(default=None, description="Place the figure applies to, if the article says.")
+    period: str | None = Field(default=None, description="Time the figure covers, if the article says.")
+    source: str | None = Field(default=None, description="Who states the figure (e.g. 'CENTCOM'), if said.")
+    quote: str = Field(description="The verbatim sentence of the article that contains the figure.")
+    span: tuple[int, int] = Field(description="[start, end) of `raw` in the normalized article text.")
+    quote_span: tuple[int, int] = Field(description="[start, end) of `quote` in the normalized article text.")
+
+    @field_serializer("value")
+    def _whole_numbers_as_int(self, value: float) -> float | int:
+        return int(value) if value.is_integer() else value
+
+
+class Usage(BaseModel):
+    """Tokens over every attempt, failed ones included."""
+
+    prompt_tokens: int = Field(default=0, description="Prompt tokens, all attempts.")
+    completion_tokens: int = Field(default=0, description="Generated tokens, all attempts.")
+    total_tokens: int = Field(default=0, description="prompt_tokens + completion_tokens.")
+
+
+class Meta(BaseModel):
+    """How the brief was made."""
+
+    backend: str = Field(description="'embedded' or 'openai'.")
+    model: str = Field(description="Model id (file name for GGUF models).")
+    model_fingerprint: str = Field(description="Hash or size+mtime of the model; part of the cache key.")
+    prompt_id: str = Field(description="Prompt file id.")
+    prompt_version: str = Field(description="Prompt version from its front matter.")
+    prompt_hash: str = Field(description="sha256 of the prompt file's content (first 16 hex digits).")
+    cache_key: str = Field(description="sha256 over everything that changes the output.")
+    cache_hit: bool = Field(default=False, description="True when served from the cache, no model call.")
+    latency_ms: float = Field(default=0.0, description="Wall time of this pipeline call.")
+    model_latency_ms: float = Field(default=0.0, description="Time spent in the model when it ran.")
+    attempts: int = Field(default=0, description="Model calls made (re-asks and transport retries included).")
+    usage: Usage = Field(default_factory=Usage, description="Token usage over all attempts.")
+
+
+class Brief(BaseModel):
+    """A verified brief of one article."""
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this schema.")
+    brief_id: str = Field(description="Stable id derived from the cache key; GET /v1/briefs/{brief_id}.")
+    headline: str = Field(description="One-line headline.")
+    summary: str = Field(description="At most three sentences; every number in it is in the article.")
+    key_points: list[str] = Field(description="At most six short points; numbers checked like the summary.")
+    figures: list[Figure] = Field(description="Every figure an editor would list, each found in the text.")
+    warnings: list[str] = Field(default_factory=list, description="What the verifier dropped or doubted.")
+    meta: Meta = Field(description="Backend, model, prompt, cache, latency, usage.")
+
+
+# --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
+
+HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 100, 360, 110
+"""Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
+Short = Annotated[str, Field(max_length=60)]
+Tiny = Annotated[str, Field(max_length=48)]
+
+
+class FigureLabel(BaseModel):
+    """The model's labels for one candidate number, chosen by id."""
+
+    id: int = Field(description="Id of the marked number, e.g. 12 for [#12].")
+    what: Short | None = Field(description="What is counted, 2-5 words; null if not a figure to list.")
+    unit: Tiny | None = Field(description="Unit: people, operations, attacks, USD, percent, years…")
+    where: Tiny | None = Field(description="Place, if stated.")
+    period: Tiny | None = Field(description="Time covered, if stated.")
+    source: Tiny | None = Field(description="Who states it, if stated.")
+
+
+class Draft(BaseModel):
+    """What the model returns for an article. Length caps only stop runaways; prompts ask for less."""
+
+    headline: str = Field(max_length=HEADLINE_CAP)
+    summary: str = Field(max_length=SUMMARY_CAP)
+    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(max_length=4)
+    figures: list[FigureLabel] | tuple[FigureLabel, ...] = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _numbers_come_from_the_article(self, info: ValidationInfo) -> Draft:
+        return _check_prose_numbers(self, info)
+
+
+def draft_model(candidate_ids: list[int]) -> type[Draft]:
+    """A Draft with exactly one label per candidate, in order, each id fixed by the schema.
+
+    Under grammar-constrained decoding the model can neither invent an id nor skip a candidate; it
+    declines one by setting ``what`` to null.
+    """
+    labels = [
+        type(f"Label{i}", (FigureLabel,), {"__annotations__": {"id": Literal[i]}, "id": Field()})
+        for i in candidate_ids
+    ]
+    figures: object = tuple[tuple(labels)] if labels else tuple[()]
+    return type(
+        "Draft",
+        (Draft,),
+        {"__annotations__": {"figures": figures}, "figures": Field()},
+    )
+
+
+def _check_prose_numbers(draft: Draft, info: ValidationInfo) -> Draft:
+    """Re-ask (once, per the context's budget) when the prose has numbers that are not in the article."""
+    from wirebrief.numbers import unverified_numbers
+
+    ctx = info.context
+    if not ctx or "article_values" not in ctx or ctx.get("number_reasks", 0) <= 0:
+        return draft
+    bad = [
+        raw
+        for piece in [draft.headline, draft.summary, *draft.key_points]
+        for raw in unverified_numbers(piece, ctx["article_values"])
+    ]
+    if bad:
+        ctx["number_reasks"] -= 1
+        raise ValueError(
+            f"These numbers are not in the article: {', '.join(bad)}. "
+            "Use only numbers that appear in the article, written as the article writes them."
+        )
+    return draft
+
+
+
+class ErrorInfo(BaseModel):
+    """Why an article has no brief."""
+
+    type: str = Field(description="Exception class, e.g. 'EmptyInput', 'BackendUnavailable'.")
+    message: str = Field(description="What went wrong.")
+    hint: str = Field(default="", description="How to fix it.")
+
+
+class BriefRecord(BaseModel):
+    """One line of `wirebrief summarize -o out.jsonl`: a brief, or the error that stopped it."""
+
+    id: str = Field(description="The file's stem, or the id given.")
+    brief: Brief | None = Field(default=None, description="The brief, when it was made.")
+    error: ErrorInfo | None = Field(default=None, description="The error, when it was not.")
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None

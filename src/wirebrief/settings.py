@@ -1,0 +1,75 @@
+"""The one settings class. Read from the environment (``WIREBRIEF_*``) and ``.env`` at the edge only."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "wirebrief"
+
+
+class Settings(BaseSettings):
+    """Every knob wirebrief has. Environment variables use the ``WIREBRIEF_`` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore")
+
+    backend: Literal["embedded", "openai"] = "embedded"
+    """Which LLM answers: the in-process GGUF model, or any OpenAI-compatible endpoint."""
+
+    # --- embedded model -------------------------------------------------------------------
+    model_path: Path | None = None
+    """Your own GGUF file. Unset: the packaged Qwen2.5-Coder-1.5B-Instruct, assembled into model_dir."""
+    model_dir: Path = _CACHE_HOME / "models"
+    """Where the packaged model is assembled from its PyPI parts (once, ~1.1 GB)."""
+    n_ctx: int = Field(default=8192, ge=1024)
+    """Context window of the embedded model, in tokens (article + prompt + answer)."""
+    n_threads: int = Field(default=max(1, os.cpu_count() or 1), ge=1)
+    """CPU threads for the embedded model."""
+
+    # --- OpenAI-compatible endpoint -------------------------------------------------------
+    openai_base_url: str | None = None
+    """E.g. http://127.0.0.1:11434/v1 for Ollama; unset means api.openai.com."""
+    openai_api_key: SecretStr | None = None
+    """Key for the endpoint; local servers usually accept any value."""
+    openai_model: str = "gpt-4o-mini"
+    """Model name sent to the endpoint."""
+    openai_mode: Literal["json_schema", "tools", "json"] = "json_schema"
+    """How instructor asks for structured output (JSON schema response_format, tool calls, JSON mode)."""
+
+    # --- generation -----------------------------------------------------------------------
+    prompt_id: str = "brief"
+    """Which prompt in prompts/ to use."""
+    prompts_dir: Path | None = None
+    """Folder of prompt files; unset means the project's prompts/."""
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_output_tokens: int = Field(default=2048, ge=64)
+    """A brief that needs more is a failure (finish_reason=length), never a truncated success."""
+    reasks: int = Field(default=1, ge=0, le=2)
+    """instructor re-asks after a validation error (numbers not in the article, bad schema)."""
+
+    # --- transport retries (tenacity) -------------------------------------------------------
+    transport_attempts: int = Field(default=3, ge=1, le=10)
+    transport_max_seconds: float = Field(default=60.0, gt=0)
+    """Cap on the total time spent retrying one call."""
+    request_timeout: float = Field(default=300.0, gt=0)
+    """Seconds one model call may take."""
+    backoff: bool = True
+    """Jittered exponential backoff between transport retries; tests turn it off."""
+
+    # --- input and cache ------------------------------------------------------------------
+    max_chars: int = Field(default=60_000, ge=100)
+    """Longest article accepted, after normalization (a long feature is ~30,000 characters)."""
+    cache_dir: Path = _CACHE_HOME / "cache"
+    """diskcache folder for briefs."""
+    cache_enabled: bool = True
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,120 @@
+"""Code checks what the model said: figures come from candidates, prose numbers from the article."""
+
+from __future__ import annotations
+
+import re
+
+from wirebrief.numbers import NumberMention, unmark, unverified_numbers
+from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "st", "gov", "sen", "rep",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
+    "corp", "co", "jr", "sr", "prof", "approx", "est", "dept", "u.s", "u.n", "u.k", "e.g", "i.e",
+}
+_LEADING_NUMBER = re.compile(r"^[$€£]?\d[\d.,]*\s*(?:%|percent|thousand|million|billion|trillion)?\s+(?=\S)")
+"""'196 operations' → 'operations': the value is in its own field; 'what' says what is counted."""
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence; lines always end one. Abbreviations and initials do not."""
+    spans, start = [], 0
+    for b in _BOUNDARY.finditer(text):
+        if b.group(0)[0] == ".":
+            word = text[max(start, b.start() - 6) : b.start()].split()[-1:] or [""]
+            token = word[0].lower().lstrip("(\"'“")
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or token.endswith(".s"):
+                continue
+        end = b.start() + len(b.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = b.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def quote_for(text: str, sentences: list[tuple[int, int]], mention: NumberMention) -> tuple[int, int]:
+    for s, e in sentences:
+        if s <= mention.start < e:
+            return s, max(e, mention.end)
+    return mention.start, mention.end
+
+
+def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tuple[list[Figure], list[str]]:
+    """Figures for the labels the model gave; value, raw, quote and spans come from the text."""
+    by_id = {m.id: m for m in mentions}
+    sentences = sentence_spans(text)
+    figures: list[Figure] = []
+    warnings: list[str] = []
+    seen: set[int] = set()
+    for label in draft.figures:
+        mention = by_id.get(label.id)
+        if mention is None:  # impossible under the per-article Literal, kept as a last guard
+            warnings.append(f"dropped a figure with unknown id {label.id}")
+            continue
+        if label.id in seen:
+            warnings.append(f"dropped a repeated label for {mention.raw!r}")
+            continue
+        seen.add(label.id)
+        what = _LEADING_NUMBER.sub("", (label.what or "").strip())
+        if _blank_to_none(what) is None:
+            continue  # the model judged it not a figure (a photo counter, a size…)
+        qs, qe = quote_for(text, sentences, mention)
+        figures.append(
+            Figure(
+                value=mention.value,
+                raw=mention.raw,
+                unit=mention.unit or _blank_to_none(label.unit),
+                what=what,
+                qualifier=mention.qualifier,
+                where=_blank_to_none(label.where),
+                period=_blank_to_none(label.period),
+                source=_blank_to_none(label.source),
+                quote=text[qs:qe],
+                span=(mention.start, mention.end),
+                quote_span=(qs, qe),
+            )
+        )
+    figures.sort(key=lambda f: f.span)
+    return figures, warnings
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None or value.strip().lower() in ("", "null", "none", "n/a", "unknown"):
+        return None
+    return value.strip()
+
+
+def _untruncated(text: str, cap: int) -> str:
+    """Text the grammar cut at its cap, trimmed back to its last sentence, or else its last whole word."""
+    if len(text) < cap - 1:
+        return text
+    sentences = sentence_spans(text)
+    if len(sentences) > 1:
+        return text[: sentences[-2][1]]
+    return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
+
+
+def checked_prose(
+    draft: Draft, article_values: list[float], fallback_headline: str
+) -> tuple[str, str, list[str], list[str]]:
+    """Headline, summary and key points with every unverifiable number removed, and warnings saying so."""
+    warnings: list[str] = []
+
+    def keep(kind: str, piece: str) -> bool:
+        bad = unverified_numbers(piece, article_values)
+        if bad:
+            warnings.append(f"dropped {kind} with numbers not in the article ({', '.join(bad)}): {piece!r}")
+        return not bad
+
+    headline = _untruncated(unmark(draft.headline), HEADLINE_CAP)
+    if not headline or not keep("headline", headline):
+        headline = fallback_headline
+    summary_text = _untruncated(unmark(draft.summary), SUMMARY_CAP)
+    summary = " ".join(
+        summary_text[s:e] for s, e in sentence_spans(summary_text) if keep("a summary sentence", summary_text[s:e])
+    )
+    points = [p for p in (_untruncated(unmark(k), POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
+    return headline, summary, points, warnings
