@@ -58,7 +58,7 @@ class BriefCache:
         """What went into a key: accepts the key, a unique key prefix or a brief_id."""
         key = self._cache.get(_INDEX + key_or_id) or self._resolve_prefix(key_or_id)
         entry = self._cache.get(_PREFIX + key) if key else None
-        if entry is None:
+        if entry is None or not isinstance(key, str):
             return None
         components = dict(entry["components"])
         text = components.pop("text", "")

@@ -114,7 +114,7 @@ def draft_model(candidate_ids: list[int]) -> type[Draft]:
         type(f"Label{i}", (FigureLabel,), {"__annotations__": {"id": Literal[i]}, "id": Field()})
         for i in candidate_ids
     ]
-    figures: object = tuple[tuple(labels)] if labels else tuple[()]
+    figures: object = tuple[tuple(labels)] if labels else tuple[()]  # type: ignore[misc]
     return type(
         "Draft",
         (Draft,),

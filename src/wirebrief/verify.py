@@ -12,7 +12,8 @@ _ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
     "corp", "co", "jr", "sr", "prof", "approx", "est", "dept", "u.s", "u.n", "u.k", "e.g", "i.e",
 }
-_LEADING_NUMBER = re.compile(r"^[$€£]?\d[\d.,]*\s*(?:%|percent|thousand|million|billion|trillion)?\s+(?=\S)")
+_SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
+_LEADING_NUMBER = re.compile(rf"^[$€£]?\d[\d.,]*\s*{_SCALE}?\s+(?=\S)(?!{_SCALE}\b)")
 """'196 operations' → 'operations': the value is in its own field; 'what' says what is counted."""
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|\n+")
 

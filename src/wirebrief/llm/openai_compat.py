@@ -34,7 +34,8 @@ class OpenAIBackend:
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         try:
-            return self.client.chat.completions.create(**{"model": self.model, **request})
+            completion: ChatCompletion = self.client.chat.completions.create(**{"model": self.model, **request})
+            return completion
         except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError) as exc:
             raise TransientBackendError(f"{type(exc).__name__}: {exc}") from exc
         except openai.APIStatusError as exc:
