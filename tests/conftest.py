@@ -53,12 +53,21 @@ def candidate_ids(request: dict[str, Any]) -> list[int]:
     return ids
 
 
+def anchor(marked_text: str, candidate_id: int) -> str:
+    """The number written after [#id] in the marked article (what a well-behaved model copies)."""
+    from wirebrief.numbers import find_numbers
+
+    after = marked_text.split(f"[#{candidate_id}] ", 1)[1]
+    return find_numbers(after)[0].raw
+
+
 def labelling_reply(summary: str = "A short summary.", headline: str = "A headline") -> Any:
     """A fake reply that labels every candidate the request offers (as a diligent model would)."""
 
     def reply(request: dict[str, Any]) -> dict[str, Any]:
-        figures = [{"id": i, "what": f"thing {i}", "unit": "people", "where": "Iraq", "period": None,
-                    "source": "CENTCOM"} for i in candidate_ids(request)]
+        text = next(m["content"] for m in request["messages"] if "[#" in str(m.get("content")))
+        figures = [{"id": i, "number": anchor(text, i), "what": f"thing {i}", "unit": "people", "where": "Iraq",
+                    "period": None, "source": "CENTCOM"} for i in candidate_ids(request)]
         return {"headline": headline, "summary": summary, "key_points": ["A point."], "figures": figures}
 
     return reply

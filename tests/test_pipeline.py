@@ -149,3 +149,18 @@ def test_bad_input_is_a_clear_error(pipeline: Pipeline, fake: FakeBackend, raw: 
         pipeline.summarize(raw)
     assert info.value.hint
     assert fake.requests == []
+
+
+def test_a_shifted_label_is_dropped(settings: Settings) -> None:
+    """A model that loses its place labels id k with the number of id k+1: the anchor catches it."""
+
+    def shifted(request):  # type: ignore[no-untyped-def]
+        data = labelling_reply()(request)
+        numbers = [f["number"] for f in data["figures"]]
+        for f, n in zip(data["figures"], numbers[1:] + ["0"], strict=True):
+            f["number"] = n
+        return data
+
+    brief = build_pipeline(settings, backend=FakeBackend([shifted])).summarize(seed_text("001"))
+    assert brief.figures == []
+    assert brief.warnings and all("the model was labelling" in w for w in brief.warnings)

@@ -84,6 +84,7 @@ class FigureLabel(BaseModel):
     """The model's labels for one candidate number, chosen by id."""
 
     id: int = Field(description="Id of the marked number, e.g. 12 for [#12].")
+    number: Tiny = Field(description="The number as written after its [#id]: an anchor code checks.")
     what: Short | None = Field(description="What is counted, 2-5 words; null if not a figure to list.")
     unit: Tiny | None = Field(description="Unit: people, operations, attacks, USD, percent, years…")
     where: Tiny | None = Field(description="Place, if stated.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wirebrief.numbers import NumberMention, unmark, unverified_numbers
+from wirebrief.numbers import NumberMention, find_numbers, same_value, unmark, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
 
 _ABBREVIATIONS = {
@@ -62,6 +62,9 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
         what = _LEADING_NUMBER.sub("", (label.what or "").strip())
         if _blank_to_none(what) is None:
             continue  # the model judged it not a figure (a photo counter, a size…)
+        if not _anchored(label.number, mention):
+            warnings.append(f"dropped the label for {mention.raw!r}: the model was labelling {label.number!r}")
+            continue
         qs, qe = quote_for(text, sentences, mention)
         figures.append(
             Figure(
@@ -80,6 +83,12 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
         )
     figures.sort(key=lambda f: f.span)
     return figures, warnings
+
+
+def _anchored(number: str, mention: NumberMention) -> bool:
+    """The label's anchor names the candidate's number: the model has not lost its place in the list."""
+    found = find_numbers(unmark(number))
+    return any(same_value(m.value, mention.value) for m in found)
 
 
 def _blank_to_none(value: str | None) -> str | None:
