@@ -148,6 +148,18 @@ def doctor() -> None:
     out.print(table)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Processes; each loads its own model (~2 GB).")] = 1,
+) -> None:
+    """Serve the HTTP API (docs at /docs) with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("wirebrief.api:create_app", factory=True, host=host, port=port, workers=workers)
+
+
 @cache_app.command("stats")
 def cache_stats() -> None:
     """Location, number of briefs, size, hits and misses."""

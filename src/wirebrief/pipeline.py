@@ -32,6 +32,20 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Job:
+    """An article ready for the model: what the cache key was computed from, and the key."""
+
+    doc: Document
+    prompt: Prompt
+    components: dict[str, Any]
+    key: str
+
+    @property
+    def brief_id(self) -> str:
+        return brief_id_for(self.key)
+
+
 @dataclass
 class Pipeline:
     settings: Settings
@@ -68,6 +82,31 @@ class Pipeline:
             "text": doc.text,
         }
 
+    def prepare(self, raw: str | bytes | Document, *, prompt_id: str | None = None) -> Job:
+        """The cheap part: normalize, load the prompt, derive the cache key. Raises input errors."""
+        doc = self.document(raw)
+        prompt = load_prompt(prompt_id or self.settings.prompt_id, self.settings.prompts_dir)
+        components = self.key_components(doc, prompt)
+        return Job(doc=doc, prompt=prompt, components=components, key=cache_key(components))
+
+    def cached(self, job: Job) -> Brief | None:
+        cache = self.cache if self.settings.cache_enabled else None
+        hit = cache.get(job.key) if cache is not None else None
+        if hit is not None:
+            hit.meta.cache_hit = True
+        return hit
+
+    def run(self, job: Job, *, read_cache: bool = True, write_cache: bool = True) -> Brief:
+        """The brief for a prepared job: from the cache, or from the model (then cached)."""
+        started = time.perf_counter()
+        brief = self.cached(job) if read_cache else None
+        if brief is None:
+            brief = self._compute(job.doc, job.prompt, job.key)
+            if self.cache is not None and self.settings.cache_enabled and write_cache:
+                self.cache.put(job.key, brief, job.components)
+        brief.meta.latency_ms = (time.perf_counter() - started) * 1000
+        return brief
+
     def summarize(
         self,
         raw: str | bytes | Document,
@@ -78,21 +117,8 @@ class Pipeline:
     ) -> Brief:
         """A verified brief. ``read_cache=False`` is --refresh; both False is --no-cache."""
         started = time.perf_counter()
-        doc = self.document(raw)
-        prompt = load_prompt(prompt_id or self.settings.prompt_id, self.settings.prompts_dir)
-        components = self.key_components(doc, prompt)
-        key = cache_key(components)
-        cache = self.cache if self.settings.cache_enabled else None
-        if cache is not None and read_cache:
-            hit = cache.get(key)
-            if hit is not None:
-                hit.meta.cache_hit = True
-                hit.meta.latency_ms = (time.perf_counter() - started) * 1000
-                return hit
-        brief = self._compute(doc, prompt, key)
+        brief = self.run(self.prepare(raw, prompt_id=prompt_id), read_cache=read_cache, write_cache=write_cache)
         brief.meta.latency_ms = (time.perf_counter() - started) * 1000
-        if cache is not None and write_cache:
-            cache.put(key, brief, components)
         return brief
 
     def _compute(self, doc: Document, prompt: Prompt, key: str) -> Brief:

@@ -74,10 +74,10 @@ class Brief(BaseModel):
 
 # --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
 
-HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 100, 360, 110
+HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 90
 """Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
-Short = Annotated[str, Field(max_length=60)]
-Tiny = Annotated[str, Field(max_length=48)]
+Short = Annotated[str, Field(max_length=48)]
+Tiny = Annotated[str, Field(max_length=32)]
 
 
 class FigureLabel(BaseModel):
@@ -97,7 +97,7 @@ class Draft(BaseModel):
 
     headline: str = Field(max_length=HEADLINE_CAP)
     summary: str = Field(max_length=SUMMARY_CAP)
-    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(max_length=4)
+    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(max_length=3)
     figures: list[FigureLabel] | tuple[FigureLabel, ...] = Field(max_length=200)
 
     @model_validator(mode="after")

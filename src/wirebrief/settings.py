@@ -68,6 +68,23 @@ class Settings(BaseSettings):
     """diskcache folder for briefs."""
     cache_enabled: bool = True
 
+    # --- HTTP API -------------------------------------------------------------------------
+    api_keys: str | None = None
+    """Comma-separated keys; when set, every /v1 call needs `Authorization: Bearer <key>`."""
+    rate_limit_per_minute: int = Field(default=120, ge=1)
+    """Requests per minute per API key (a token bucket with this burst)."""
+    queue_capacity: int = Field(default=8, ge=1)
+    """Articles that may wait for the model; one more is refused with 503 + Retry-After."""
+    api_timeout: float = Field(default=120.0, gt=0)
+    """Seconds a request waits for its brief before 504; the brief is still made and cached."""
+    batch_max: int = Field(default=20, ge=1)
+    """Articles in one POST /v1/briefs:batch."""
+    max_body_bytes: int = Field(default=1_000_000, ge=1000)
+    """Largest request body accepted (413 beyond)."""
+
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

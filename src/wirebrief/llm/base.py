@@ -27,6 +27,15 @@ class ModelIdentity:
 class ChatBackend(Protocol):
     identity: ModelIdentity
 
+    @property
+    def loaded(self) -> bool:
+        """Ready to answer without a load step (remote backends: always)."""
+        ...
+
+    def load(self) -> None:
+        """Load the model now rather than on the first call (a no-op for remote backends)."""
+        ...
+
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         """Run one chat completion. Raise :class:`TransientBackendError` for what is worth retrying."""
         ...

@@ -30,6 +30,11 @@ class FakeBackend:
         self.requests: list[dict[str, Any]] = []
         self.identity = ModelIdentity(backend="fake", model=model, fingerprint=model)
 
+    loaded = True
+
+    def load(self) -> None:
+        return None
+
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         self.requests.append(request)
         reply = self.replies[min(len(self.requests), len(self.replies)) - 1]

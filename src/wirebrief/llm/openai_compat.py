@@ -32,6 +32,11 @@ class OpenAIBackend:
             backend="openai", model=self.model, fingerprint=f"{self.client.base_url}|{self.model}"
         )
 
+    loaded = True
+
+    def load(self) -> None:
+        return None
+
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         try:
             completion: ChatCompletion = self.client.chat.completions.create(**{"model": self.model, **request})

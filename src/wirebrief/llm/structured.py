@@ -61,7 +61,7 @@ class StructuredLLM:
         s = self.settings
         return Retrying(
             stop=stop_after_attempt(s.transport_attempts) | stop_after_delay(s.transport_max_seconds),
-            wait=wait_exponential_jitter(initial=0.5, max=8) if s.backoff else wait_none(),
+            wait=wait_exponential_jitter(multiplier=0.5, max=8) if s.backoff else wait_none(),
             retry=retry_if_exception_type(TransientBackendError),
             reraise=True,
         )

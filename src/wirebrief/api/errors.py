@@ -1,0 +1,85 @@
+"""The only place that knows HTTP status codes for wirebrief errors; every error body has one shape."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wirebrief import errors as e
+
+log = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[e.WirebriefError], int]] = [
+    (e.EmptyInput, 422),
+    (e.InputTooLarge, 413),
+    (e.UndecodableInput, 400),
+    (e.UnsupportedInput, 415),
+    (e.InputError, 422),
+    (e.PromptNotFound, 422),
+    (e.Overloaded, 503),
+    (e.BackendUnavailable, 503),
+    (e.BackendTimeout, 504),
+    (e.OutputTruncated, 502),
+    (e.InvalidModelOutput, 502),
+    (e.BackendError, 502),
+    (e.ConfigError, 500),
+]
+
+
+_HTTP_TYPES = {400: "InvalidBody", 401: "Unauthorized", 404: "NotFound", 405: "MethodNotAllowed",
+               429: "RateLimited"}
+
+
+def status_for(exc: e.WirebriefError) -> int:
+    return next((code for cls, code in STATUS if isinstance(exc, cls)), 500)
+
+
+def error_response(status: int, type_: str, message: str, detail: Any = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"type": type_, "message": message, "detail": detail}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def wirebrief_error(exc: e.WirebriefError) -> JSONResponse:
+    status = status_for(exc)
+    headers = {"Retry-After": str(getattr(exc, "retry_after", 5))} if status == 503 else None
+    detail = {"hint": exc.hint, **{k: v for k, v in exc.detail.items() if _jsonable(v)}}
+    return error_response(status, type(exc).__name__, exc.message, detail, headers)
+
+
+def _jsonable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool, type(None), list, dict))
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(e.WirebriefError)
+    async def _wirebrief(_: Request, exc: e.WirebriefError) -> JSONResponse:
+        return wirebrief_error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and not content_type.startswith("application/json"):
+            return error_response(415, "UnsupportedMediaType", "send the article as application/json",
+                                  {"hint": 'POST {"text": "…"} with Content-Type: application/json'})
+        errors = [{"loc": list(err.get("loc", ())), "msg": err.get("msg"), "type": err.get("type")}
+                  for err in exc.errors()]
+        if any(err["type"] in ("json_invalid", "value_error.jsondecode") for err in errors):
+            return error_response(400, "InvalidBody", "the body is not valid UTF-8 JSON", errors)
+        return error_response(422, "InvalidRequest", "the request does not match the schema", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers) if exc.headers else None
+        kind = _HTTP_TYPES.get(exc.status_code, "HTTPError")
+        return error_response(exc.status_code, kind, str(exc.detail), None, headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "InternalError", "an unexpected error; it has been logged", None)

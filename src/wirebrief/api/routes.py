@@ -1,0 +1,81 @@
+"""The HTTP edge: parse, call the service, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from wirebrief.api.deps import Authorized, ServiceDep
+from wirebrief.api.errors import status_for
+from wirebrief.api.models import BatchItem, BatchRequest, BatchResponse, BriefRequest, BriefResponse, ErrorBody
+from wirebrief.errors import InputError, WirebriefError
+from wirebrief.schema import Brief, ErrorInfo
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in {
+        400: "Body is not valid UTF-8 JSON, or the text is binary junk",
+        401: "Missing or invalid API key",
+        413: "Article or body over the size limit",
+        415: "Content-Type is not application/json",
+        422: "Empty text, or a request that does not match the schema",
+        429: "Rate limit exceeded; see Retry-After",
+        502: "The model's answer was unusable",
+        503: "Model queue full or backend down; see Retry-After",
+        504: "The brief took longer than the request timeout; fetch it later by brief_id",
+    }.items()
+}
+
+v1 = APIRouter(prefix="/v1", dependencies=[Authorized], tags=["briefs"], responses=_ERRORS)
+ops = APIRouter(tags=["operations"])
+
+
+@v1.post("/briefs", summary="Make a verified brief of one article")
+async def create_brief(body: BriefRequest, service: ServiceDep) -> BriefResponse:
+    """Every figure in the brief was found in the article by code; `brief_id` is derived from the cache key."""
+    return BriefResponse(id=body.id, brief=await service.brief(body))
+
+
+@v1.post("/briefs:batch", summary="Make briefs of several articles")
+async def create_batch(body: BatchRequest, service: ServiceDep) -> BatchResponse:
+    """Items are made in turn; each has its own status, and one failing item never fails the others."""
+    if len(body.items) > service.settings.batch_max:
+        raise InputError(f"{len(body.items)} items; the limit is {service.settings.batch_max}",
+                         hint="split the batch")
+    results = []
+    for item in body.items:
+        try:
+            results.append(BatchItem(id=item.id, status=200, brief=await service.brief(item)))
+        except WirebriefError as exc:
+            results.append(BatchItem(id=item.id, status=status_for(exc), error=ErrorInfo(
+                type=type(exc).__name__, message=exc.message, hint=exc.hint)))
+    return BatchResponse(results=results)
+
+
+@v1.get("/briefs/{brief_id}", summary="A brief made earlier", responses={404: {"model": ErrorBody}})
+async def get_brief(brief_id: str, service: ServiceDep) -> Brief:
+    brief = service.stored(brief_id)
+    if brief is None:
+        return JSONResponse(  # type: ignore[return-value]
+            {"error": {"type": "NotFound", "message": f"no brief {brief_id!r}", "detail": None}}, status_code=404)
+    return brief
+
+
+@ops.get("/healthz", summary="The process is alive")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@ops.get("/readyz", summary="Model loaded and cache writable", responses={503: {"model": ErrorBody}})
+async def readyz(service: ServiceDep) -> JSONResponse:
+    checks = service.readiness()
+    ready = all(checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                        status_code=200 if ready else 503, headers=None if ready else {"Retry-After": "5"})
+
+
+@ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(service: ServiceDep) -> Response:
+    return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,70 @@
+"""What the routes call: the pipeline behind the model worker, with metrics. No HTTP here."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.concurrency import run_in_threadpool
+
+from wirebrief.api.auth import KeyChecker, RateLimiter
+from wirebrief.api.metrics import Metrics
+from wirebrief.api.models import BriefRequest
+from wirebrief.errors import BackendTimeout, WirebriefError
+from wirebrief.normalize import normalize
+from wirebrief.pipeline import Job, Pipeline
+from wirebrief.schema import Brief
+from wirebrief.settings import Settings
+from wirebrief.worker import ModelWorker
+
+
+class BriefService:
+    def __init__(self, settings: Settings, pipeline: Pipeline) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.worker = ModelWorker(capacity=settings.queue_capacity)
+        self.metrics = Metrics()
+        self.keys = KeyChecker(settings.api_key_list())
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+
+    def _prepare(self, req: BriefRequest) -> Job:
+        if req.html is not None:
+            raw = normalize(req.html, kind="html", max_chars=self.settings.max_chars)
+            return self.pipeline.prepare(raw, prompt_id=req.options.prompt_id)
+        return self.pipeline.prepare(req.text or "", prompt_id=req.options.prompt_id)
+
+    async def brief(self, req: BriefRequest) -> Brief:
+        """A brief: from the cache at once, or from the model in turn; 504 leaves the work running."""
+        try:
+            job = self._prepare(req) if req.html is None else await run_in_threadpool(self._prepare, req)
+            fresh = req.options.no_cache
+            hit = None if fresh else self.pipeline.cached(job)
+            if hit is not None:
+                self.metrics.brief(hit)
+                return hit
+            future = self.worker.submit(job.key + ("/fresh" if fresh else ""),
+                                        lambda: self.pipeline.run(job, read_cache=not fresh, write_cache=not fresh))
+            self.metrics.queue_depth.set(self.worker.depth)
+            try:
+                brief = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                               self.settings.api_timeout)
+            except TimeoutError:
+                raise BackendTimeout(
+                    f"the brief took longer than {self.settings.api_timeout:.0f} s; it is still being made",
+                    hint=f"fetch it later with GET /v1/briefs/{job.brief_id}", brief_id=job.brief_id,
+                ) from None
+            self.metrics.brief(brief)
+            return brief
+        except WirebriefError as exc:
+            self.metrics.errors.labels(type(exc).__name__).inc()
+            raise
+        finally:
+            self.metrics.queue_depth.set(self.worker.depth)
+
+    def stored(self, brief_id: str) -> Brief | None:
+        cache = self.pipeline.cache
+        return cache.by_brief_id(brief_id) if cache is not None else None
+
+    def readiness(self) -> dict[str, bool]:
+        cache = self.pipeline.cache
+        return {"model_loaded": self.pipeline.backend.loaded,
+                "cache_writable": cache.writable() if cache is not None else True}
