@@ -73,9 +73,9 @@ class Settings(BaseSettings):
     """Comma-separated keys; when set, every /v1 call needs `Authorization: Bearer <key>`."""
     rate_limit_per_minute: int = Field(default=120, ge=1)
     """Requests per minute per API key (a token bucket with this burst)."""
-    queue_capacity: int = Field(default=8, ge=1)
+    queue_capacity: int = Field(default=4, ge=1)
     """Articles that may wait for the model; one more is refused with 503 + Retry-After."""
-    api_timeout: float = Field(default=120.0, gt=0)
+    api_timeout: float = Field(default=300.0, gt=0)
     """Seconds a request waits for its brief before 504; the brief is still made and cached."""
     batch_max: int = Field(default=20, ge=1)
     """Articles in one POST /v1/briefs:batch."""
