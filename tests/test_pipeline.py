@@ -164,3 +164,13 @@ def test_a_shifted_label_is_dropped(settings: Settings) -> None:
     brief = build_pipeline(settings, backend=FakeBackend([shifted])).summarize(seed_text("001"))
     assert brief.figures == []
     assert brief.warnings and all("the model was labelling" in w for w in brief.warnings)
+
+
+@pytest.mark.parametrize(("anchor", "kept"), [(",196", True), (" 196", True), ("196 operations", True),
+                                              ("19", False), (",500", False), ("", False)])
+def test_anchor_matching(anchor: str, kept: bool) -> None:
+    from wirebrief.numbers import find_numbers
+    from wirebrief.verify import _anchored
+
+    mention = find_numbers("they conducted 196 operations")[0]
+    assert _anchored(anchor, mention) is kept

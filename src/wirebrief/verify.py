@@ -87,7 +87,7 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
 
 def _anchored(number: str, mention: NumberMention) -> bool:
     """The label's anchor names the candidate's number: the model has not lost its place in the list."""
-    found = find_numbers(unmark(number))
+    found = find_numbers(unmark(number).lstrip(",.;:-–— "))  # the model sometimes writes ",196" for 196
     return any(same_value(m.value, mention.value) for m in found)
 
 
