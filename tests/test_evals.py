@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import labelling_reply
 from typer.testing import CliRunner
 
-from tests.conftest import labelling_reply
 from wirebrief import cli
 from wirebrief.evals import scorers
 from wirebrief.evals.cases import load_cases

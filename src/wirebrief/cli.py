@@ -7,7 +7,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from wirebrief.errors import WirebriefError
 from wirebrief.render import markdown
 from wirebrief.schema import BriefRecord
 from wirebrief.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from wirebrief.pipeline import Pipeline
 
 app = typer.Typer(help="Verified briefs of news articles: every figure found in the text by code.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -48,7 +51,7 @@ def _fail(exc: WirebriefError, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+def _pipeline(settings: Settings) -> Pipeline:
     from wirebrief.pipeline import build_pipeline
 
     return build_pipeline(settings)
@@ -94,7 +97,7 @@ def summarize(
         with progress:
             task = progress.add_task("summarizing", total=len(todo))
             for record in batch.run(pipeline, todo, concurrency=concurrency, on_record=sink,  # type: ignore[arg-type]
-                                    **options):
+                                    **options):  # pipeline is None only when todo is empty
                 progress.advance(task)
                 if record.error:
                     failed += 1
