@@ -18,7 +18,9 @@ def _label_all(request: dict[str, Any]) -> dict[str, Any]:
     import re
 
     schema = request["response_format"]["json_schema"]["schema"]
-    ids = [int(i) for i in re.findall(r'"const": (\d+)', json.dumps(schema))]
+    defs = schema.get("$defs", {})
+    items = schema["properties"]["figures"].get("prefixItems", [])
+    ids = [(defs[i["$ref"].split("/")[-1]] if "$ref" in i else i)["properties"]["id"]["const"] for i in items]
     text = request["messages"][1]["content"]
     numbers = {i: re.search(rf"\[#{i}\] (\S+)", text).group(1).rstrip(".,") for i in ids}  # type: ignore[union-attr]
     return {"headline": "h", "summary": "s", "key_points": [], "figures": [

@@ -11,6 +11,7 @@ from wirebrief.errors import (
     OutputTruncated,
     UndecodableInput,
 )
+from wirebrief.cache import BriefCache
 from wirebrief.llm.base import TransientBackendError
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import Pipeline, build_pipeline
@@ -125,6 +126,7 @@ def test_corrupt_cache_entry_is_a_miss(pipeline: Pipeline, fake: FakeBackend) ->
     brief = pipeline.summarize(seed_text("004"))
     assert pipeline.cache is not None
     pipeline.cache._cache.set("brief:" + brief.meta.cache_key, {"brief": "{broken", "components": {}})
+    pipeline.cache = BriefCache(pipeline.settings.cache_dir)  # a new process: no in-memory tier
     again = pipeline.summarize(seed_text("004"))
     assert not again.meta.cache_hit and len(fake.requests) == 2
 

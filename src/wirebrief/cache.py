@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -28,27 +29,45 @@ def brief_id_for(key: str) -> str:
 
 
 class BriefCache:
-    """Stores validated brief JSON with the key's components; re-validates on every read."""
+    """Stores validated brief JSON with the key's components; re-validates on every read from disk.
 
-    def __init__(self, directory: Path) -> None:
+    A small in-memory tier holds the briefs this process validated last, so a hot brief costs neither a
+    SQLite read nor a re-validation. Callers get copies, never the stored object.
+    """
+
+    def __init__(self, directory: Path, hot_size: int = 512) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.directory = directory
         self._cache = diskcache.Cache(str(directory), size_limit=2**31)
         self._cache.stats(enable=True)
+        self._hot: OrderedDict[str, Brief] = OrderedDict()
+        self._hot_size = hot_size
 
     def get(self, key: str) -> Brief | None:
+        hot = self._hot.get(key)
+        if hot is not None:
+            self._hot.move_to_end(key)
+            return hot.model_copy(update={"meta": hot.meta.model_copy()})
         entry = self._cache.get(_PREFIX + key)
         if entry is None:
             return None
         try:
-            return Brief.model_validate_json(entry["brief"])
+            brief = Brief.model_validate_json(entry["brief"])
         except (ValidationError, KeyError, TypeError):
             self._cache.delete(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
             return None
+        self._remember(key, brief)
+        return brief.model_copy(update={"meta": brief.meta.model_copy()})
+
+    def _remember(self, key: str, brief: Brief) -> None:
+        self._hot[key] = brief
+        while len(self._hot) > self._hot_size:
+            self._hot.popitem(last=False)
 
     def put(self, key: str, brief: Brief, components: dict[str, Any]) -> None:
         self._cache.set(_PREFIX + key, {"brief": brief.model_dump_json(), "components": components})
         self._cache.set(_INDEX + brief.brief_id, key)
+        self._remember(key, brief.model_copy(update={"meta": brief.meta.model_copy()}))
 
     def by_brief_id(self, brief_id: str) -> Brief | None:
         key = self._cache.get(_INDEX + brief_id)
@@ -86,4 +105,5 @@ class BriefCache:
             return False
 
     def clear(self) -> int:
+        self._hot.clear()
         return int(self._cache.clear())

@@ -15,6 +15,9 @@ _HTML_HINT = re.compile(r"<(html|body|article|p|div|h[1-6]|span|br|!doctype)\b",
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Unicode category Cc except tab and newline (CR is folded into LF first)."""
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,14 @@ def clean(text: str) -> str:
     """Whitespace and Unicode normalization; idempotent."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _control_ratio(text: str) -> float:
     sample = text[:8192]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\r\t")
-    return bad / max(1, len(sample))
+    return len(_JUNK.findall(sample)) / max(1, len(sample))
 
 
 def normalize(raw: str | bytes, *, kind: Kind | None = None, max_chars: int | None = None) -> Document:

@@ -53,6 +53,7 @@ class Pipeline:
     cache: BriefCache | None = None
     llm: StructuredLLM = field(init=False)
     code_fingerprint: str = field(init=False, default_factory=_code_fingerprint)
+    _jobs: dict[tuple[str, bool, str], Job] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.llm = StructuredLLM(self.backend, self.settings)
@@ -83,9 +84,23 @@ class Pipeline:
         }
 
     def prepare(self, raw: str | bytes | Document, *, prompt_id: str | None = None) -> Job:
-        """The cheap part: normalize, load the prompt, derive the cache key. Raises input errors."""
-        doc = self.document(raw)
+        """The cheap part: normalize, load the prompt, derive the cache key. Raises input errors.
+
+        Remembered per (input, prompt content) for repeated requests: a prompt edit changes its hash."""
         prompt = load_prompt(prompt_id or self.settings.prompt_id, self.settings.prompts_dir)
+        if isinstance(raw, Document):
+            return self._job(raw, prompt)
+        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+        memo = (hashlib.sha256(data).hexdigest(), isinstance(raw, str), prompt.hash)
+        job = self._jobs.get(memo)
+        if job is None:
+            job = self._job(self.document(raw), prompt)
+            self._jobs[memo] = job
+            if len(self._jobs) > 1024:
+                self._jobs.pop(next(iter(self._jobs)))
+        return job
+
+    def _job(self, doc: Document, prompt: Prompt) -> Job:
         components = self.key_components(doc, prompt)
         return Job(doc=doc, prompt=prompt, components=components, key=cache_key(components))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,18 @@ def prompts_dir(configured: Path | None = None) -> Path:
 def load_prompt(prompt_id: str, directory: Path | None = None) -> Prompt:
     """The prompt ``prompt_id`` from ``directory`` (default: the project's prompts/)."""
     path = prompts_dir(directory) / f"{prompt_id}.md"
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", prompt_id) or not path.is_file():
-        raise PromptNotFound(f"no prompt {prompt_id!r} in {prompts_dir(directory)}")
+    try:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", prompt_id):
+            raise FileNotFoundError(prompt_id)
+        st = path.stat()
+    except FileNotFoundError:
+        raise PromptNotFound(f"no prompt {prompt_id!r} in {prompts_dir(directory)}") from None
+    return _parse(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int, size: int) -> Prompt:
+    """Parsed once per version of the file (an edit changes mtime or size, so it is read again)."""
     content = path.read_bytes()
     post = frontmatter.loads(content.decode("utf-8"))
     parts = _SECTION.split(post.content)
@@ -57,7 +68,7 @@ def load_prompt(prompt_id: str, directory: Path | None = None) -> Prompt:
     if set(sections) != {"system", "user"}:
         raise ConfigError(f"prompt {path} needs a '## system' and a '## user' section")
     return Prompt(
-        id=str(post.get("id", prompt_id)),
+        id=str(post.get("id", path.stem)),
         version=str(post.get("version", "0")),
         description=str(post.get("description", "")),
         system=sections["system"].strip(),

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from wirebrief.api import errors
+from wirebrief.api.deps import Authorized
 from wirebrief.api.routes import ops, v1
 from wirebrief.api.service import BriefService
 from wirebrief.llm import ChatBackend
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None, backend: ChatBackend | None = N
                   description="Verified briefs of news articles: every figure found in the text by code.")
     app.state.service = service
     errors.install(app)
-    app.include_router(v1)
+    app.include_router(v1, dependencies=[Authorized] if service.keys.enabled else [])  # no keys: open API
     app.include_router(ops)
     app.add_middleware(EdgeMiddleware, service=service, max_body=settings.max_body_bytes)
     return app
@@ -73,8 +74,5 @@ class EdgeMiddleware:
         try:
             await self.app(scope, receive, capture)
         finally:
-            route = scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            m = self.service.metrics
-            m.requests.labels(path, str(status[0])).inc()
-            m.latency.labels(path).observe(time.perf_counter() - started)
+            path = getattr(scope.get("route"), "path", "unmatched")
+            self.service.metrics.request(path, status[0], time.perf_counter() - started)

@@ -1,4 +1,4 @@
-"""Dependencies, as Annotated aliases the routes use."""
+"""Dependencies, as Annotated aliases the routes use. Async, so FastAPI does not hop to a thread for them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from wirebrief.api.service import BriefService
 
 
-def get_service(request: Request) -> BriefService:
+async def get_service(request: Request) -> BriefService:
     service: BriefService = request.app.state.service
     return service
 
@@ -17,10 +17,9 @@ def get_service(request: Request) -> BriefService:
 ServiceDep = Annotated[BriefService, Depends(get_service)]
 
 
-def authorize(service: ServiceDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """When API keys are configured: a valid bearer key, within its rate limit."""
-    if service.keys.enabled:
-        service.limiter.check(service.keys.identify(authorization))
+async def authorize(service: ServiceDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """A valid bearer key, within its rate limit (the app adds this to /v1 only when keys are configured)."""
+    service.limiter.check(service.keys.identify(authorization))
 
 
 Authorized = Depends(authorize)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from wirebrief.schema import Brief
@@ -20,9 +22,20 @@ class Metrics:
         self.tokens = Counter("wirebrief_tokens", "Model tokens, all attempts", ["kind"], registry=r)
         self.errors = Counter("wirebrief_errors", "Errors by type", ["type"], registry=r)
         self.queue_depth = Gauge("wirebrief_queue_depth", "Articles waiting for or in the model", registry=r)
+        self._hit, self._miss = self.cache.labels("hit"), self.cache.labels("miss")
+        self._per_route: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def request(self, route: str, status: int, seconds: float) -> None:
+        """Count one request; label children are looked up once per (route, status)."""
+        children = self._per_route.get((route, status))
+        if children is None:
+            children = (self.requests.labels(route, str(status)), self.latency.labels(route))
+            self._per_route[(route, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def brief(self, brief: Brief) -> None:
-        self.cache.labels("hit" if brief.meta.cache_hit else "miss").inc()
+        (self._hit if brief.meta.cache_hit else self._miss).inc()
         if not brief.meta.cache_hit:
             self.model_latency.observe(brief.meta.model_latency_ms / 1000)
             self.tokens.labels("prompt").inc(brief.meta.usage.prompt_tokens)

@@ -44,6 +44,7 @@ class BriefService:
             future = self.worker.submit(job.key + ("/fresh" if fresh else ""),
                                         lambda: self.pipeline.run(job, read_cache=not fresh, write_cache=not fresh))
             self.metrics.queue_depth.set(self.worker.depth)
+            future.add_done_callback(lambda _: self.metrics.queue_depth.set(self.worker.depth))
             try:
                 brief = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
                                                self.settings.api_timeout)
@@ -57,8 +58,6 @@ class BriefService:
         except WirebriefError as exc:
             self.metrics.errors.labels(type(exc).__name__).inc()
             raise
-        finally:
-            self.metrics.queue_depth.set(self.worker.depth)
 
     def stored(self, brief_id: str) -> Brief | None:
         cache = self.pipeline.cache
