@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import labelling_reply, seed_text
 
+from wirebrief.cache import BriefCache
 from wirebrief.errors import (
     BackendUnavailable,
     EmptyInput,
@@ -11,7 +12,6 @@ from wirebrief.errors import (
     OutputTruncated,
     UndecodableInput,
 )
-from wirebrief.cache import BriefCache
 from wirebrief.llm.base import TransientBackendError
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import Pipeline, build_pipeline
