@@ -38,7 +38,8 @@ def test_examples(text: str, value: float, raw: str, qualifier: str, unit: str |
 
 
 @pytest.mark.parametrize("text", ["since 2014", "in the first half of 2024.", "Formed in September 2014, after",
-                                  "On July 16, CENTCOM said", "Jan. 20, 2022"])
+                                  "On July 16, CENTCOM said", "Jan. 20, 2022",
+                                  "Defeat ISIS Mission for first quarter 2024 in Iraq"])
 def test_years_and_dates_are_not_figures(text: str) -> None:
     assert all(m.kind in ("year", "date") for m in find_numbers(text))
 
@@ -110,3 +111,4 @@ def test_unverified_numbers() -> None:
     values = [m.value for m in find_numbers("They gave $20 billion and 5,000 farmers were helped in 2014.")]
     assert unverified_numbers("Donors gave $20bn to 5,000 farmers since 2014.", values) == []
     assert unverified_numbers("Donors gave $25 billion to 55,000 farmers.", values) == ["$25 billion", "55,000"]
+    assert unverified_numbers(".5,000 farmers were helped", values) == []  # a stray leading "." is not 0.5

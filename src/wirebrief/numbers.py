@@ -66,7 +66,9 @@ _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s*(?:-\s*)?([A-Za-z]+)")
-_NOT_NOUNS = {"the", "and", "or", "to", "that", "when", "was", "were", "is", "as", "but", "for", "with"}
+_NOT_NOUNS = {"the", "and", "or", "to", "that", "when", "was", "were", "is", "as", "but", "for", "with", "in", "on",
+              "at", "by", "from", "of", "after", "before", "during", "until", "through", "against", "into"}
+"""Words after a four-digit number that mean it is a year ("in 2024 in Iraq"), not a count of something."""
 _YEAR_CONTEXT = re.compile(
     rf"(?:\b(?:{_MONTHS})\.?\s+|\b(?:in|since|of|by|from|to|until|till|through|before|after|during|year|early|late|mid)\s+|[,–-]\s*)$",
     re.IGNORECASE,
@@ -247,10 +249,15 @@ def unmark(text: str) -> str:
     return re.sub(r"  +", " ", _MARK.sub("", text)).strip()
 
 
+def tidy(text: str) -> str:
+    """Model prose without [id] marks or the stray leading punctuation small models emit (".18 killed")."""
+    return unmark(text).lstrip(".,;:–—- ")
+
+
 def unverified_numbers(text: str, article_values: list[float]) -> list[str]:
     """Numbers written in ``text`` whose value is not any number of the article."""
     return [
         m.raw
-        for m in find_numbers(unmark(text))
+        for m in find_numbers(tidy(text))
         if not any(same_value(m.value, v) for v in article_values)
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wirebrief.numbers import NumberMention, find_numbers, same_value, unmark, unverified_numbers
+from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unmark, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
 
 _ABBREVIATIONS = {
@@ -119,12 +119,12 @@ def checked_prose(
             warnings.append(f"dropped {kind} with numbers not in the article ({', '.join(bad)}): {piece!r}")
         return not bad
 
-    headline = _untruncated(unmark(draft.headline), HEADLINE_CAP)
+    headline = _untruncated(tidy(draft.headline), HEADLINE_CAP)
     if not headline or not keep("headline", headline):
         headline = fallback_headline
-    summary_text = _untruncated(unmark(draft.summary), SUMMARY_CAP)
+    summary_text = _untruncated(tidy(draft.summary), SUMMARY_CAP)
     summary = " ".join(
         summary_text[s:e] for s, e in sentence_spans(summary_text) if keep("a summary sentence", summary_text[s:e])
     )
-    points = [p for p in (_untruncated(unmark(k), POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
+    points = [p for p in (_untruncated(tidy(k), POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
     return headline, summary, points, warnings
