@@ -153,19 +153,26 @@ def test_bad_input_is_a_clear_error(pipeline: Pipeline, fake: FakeBackend, raw: 
     assert fake.requests == []
 
 
-def test_a_shifted_label_is_dropped(settings: Settings) -> None:
-    """A model that loses its place labels id k with the number of id k+1: the anchor catches it."""
+def test_a_shifted_label_is_moved_or_dropped(settings: Settings) -> None:
+    """A model that skips a candidate writes, in slot k, the label of the number in slot k+1: the anchor
+    names the number it meant. Each label lands on that number, or is dropped where that is ambiguous."""
 
     def shifted(request):  # type: ignore[no-untyped-def]
         data = labelling_reply()(request)
         numbers = [f["number"] for f in data["figures"]]
-        for f, n in zip(data["figures"], numbers[1:] + ["0"], strict=True):
-            f["number"] = n
+        for i, (f, n) in enumerate(zip(data["figures"], numbers[1:] + ["12345"], strict=True)):
+            f["number"], f["what"] = n, f"label meant for {n}"
+            if i == len(numbers) - 1:
+                f["what"] = "a label for a number that is nowhere"
         return data
 
-    brief = build_pipeline(settings, backend=FakeBackend([shifted])).summarize(seed_text("001"))
-    assert brief.figures == []
-    assert brief.warnings and all("the model was labelling" in w for w in brief.warnings)
+    text = seed_text("004")
+    brief = build_pipeline(settings, backend=FakeBackend([shifted])).summarize(text)
+    assert brief.figures, brief.warnings
+    for f in brief.figures:  # every kept label sits on the number it was written for
+        assert f.what == f"label meant for {f.raw.split()[-1]}" or f.raw.endswith(f.what.split()[-1])
+    assert any("moved a label" in w for w in brief.warnings)
+    assert any("the model was labelling '12345'" in w for w in brief.warnings)
 
 
 @pytest.mark.parametrize(("anchor", "kept"), [(",196", True), (" 196", True), ("196 operations", True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unmark, unverified_numbers
-from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
+from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure, FigureLabel
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "st", "gov", "sen", "rep",
@@ -44,45 +44,62 @@ def quote_for(text: str, sentences: list[tuple[int, int]], mention: NumberMentio
 
 
 def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tuple[list[Figure], list[str]]:
-    """Figures for the labels the model gave; value, raw, quote and spans come from the text."""
+    """Figures for the labels the model gave; value, raw, quote and spans come from the text.
+
+    A label whose anchor names its own candidate is kept. A label whose anchor names another candidate (the
+    model lost its place, e.g. skipped a photo counter) is moved there when that is unambiguous: exactly one
+    candidate has the anchor's value and it has no label of its own. Any other label is dropped.
+    """
     by_id = {m.id: m for m in mentions}
-    sentences = sentence_spans(text)
-    figures: list[Figure] = []
+    assigned: dict[int, FigureLabel] = {}
+    strays: list[tuple[FigureLabel, NumberMention]] = []
     warnings: list[str] = []
-    seen: set[int] = set()
     for label in draft.figures:
         mention = by_id.get(label.id)
-        if mention is None:  # impossible under the per-article Literal, kept as a last guard
-            warnings.append(f"dropped a figure with unknown id {label.id}")
-            continue
-        if label.id in seen:
-            warnings.append(f"dropped a repeated label for {mention.raw!r}")
-            continue
-        seen.add(label.id)
-        what = _LEADING_NUMBER.sub("", (label.what or "").strip())
-        if _blank_to_none(what) is None:
+        if mention is None or label.id in assigned:  # impossible under the per-article schema; a last guard
+            warnings.append(f"dropped a label with an unknown or repeated id {label.id}")
+        elif _blank_to_none(label.what or "") is None:
             continue  # the model judged it not a figure (a photo counter, a size…)
-        if not _anchored(label.number, mention):
+        elif _anchored(label.number, mention):
+            assigned[label.id] = label
+        else:
+            strays.append((label, mention))
+    for label, mention in strays:
+        target = _realign(label.number, mentions, assigned)
+        if target is None:
             warnings.append(f"dropped the label for {mention.raw!r}: the model was labelling {label.number!r}")
-            continue
-        qs, qe = quote_for(text, sentences, mention)
-        figures.append(
-            Figure(
-                value=mention.value,
-                raw=mention.raw,
-                unit=mention.unit or _blank_to_none(label.unit),
-                what=what,
-                qualifier=mention.qualifier,
-                where=_blank_to_none(label.where),
-                period=_blank_to_none(label.period),
-                source=_blank_to_none(label.source),
-                quote=text[qs:qe],
-                span=(mention.start, mention.end),
-                quote_span=(qs, qe),
-            )
-        )
+        else:
+            assigned[target.id] = label
+            warnings.append(f"moved a label from {mention.raw!r} to {target.raw!r}, the number it names")
+    sentences = sentence_spans(text)
+    figures = [_figure(by_id[i], label, text, sentences) for i, label in assigned.items()]
     figures.sort(key=lambda f: f.span)
     return figures, warnings
+
+
+def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, FigureLabel]) -> NumberMention | None:
+    values = [m.value for m in find_numbers(unmark(number).lstrip(",.;:-–— "))]
+    matches = [m for m in mentions if values and same_value(m.value, values[0])]
+    if len(matches) == 1 and matches[0].id not in assigned:
+        return matches[0]
+    return None
+
+
+def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: list[tuple[int, int]]) -> Figure:
+    qs, qe = quote_for(text, sentences, mention)
+    return Figure(
+        value=mention.value,
+        raw=mention.raw,
+        unit=mention.unit or _blank_to_none(label.unit),
+        what=_LEADING_NUMBER.sub("", (label.what or "").strip()),
+        qualifier=mention.qualifier,
+        where=_blank_to_none(label.where),
+        period=_blank_to_none(label.period),
+        source=_blank_to_none(label.source),
+        quote=text[qs:qe],
+        span=(mention.start, mention.end),
+        quote_span=(qs, qe),
+    )
 
 
 def _anchored(number: str, mention: NumberMention) -> bool:
