@@ -52,13 +52,9 @@ def summarize_one(
     """A record for one article; an error becomes an error record, never an exception."""
     try:
         data = sys.stdin.buffer.read() if article.path is None else article.path.read_bytes()
-        if article.path is not None and article.path.suffix.lower() in (".html", ".htm"):
-            from wirebrief.normalize import normalize
-
-            doc = normalize(data, kind="html", max_chars=pipeline.settings.max_chars)
-            brief = pipeline.summarize(doc, prompt_id=prompt_id, read_cache=read_cache, write_cache=write_cache)
-        else:
-            brief = pipeline.summarize(data, prompt_id=prompt_id, read_cache=read_cache, write_cache=write_cache)
+        kind = SUFFIXES.get(article.path.suffix.lower()) if article.path is not None else None
+        brief = pipeline.summarize(data, prompt_id=prompt_id, kind=kind, read_cache=read_cache,
+                                   write_cache=write_cache)
         return BriefRecord(id=article.id, brief=brief)
     except WirebriefError as exc:
         return BriefRecord(id=article.id, error=ErrorInfo(type=type(exc).__name__, message=exc.message,

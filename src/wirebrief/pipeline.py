@@ -13,7 +13,7 @@ from typing import Any
 
 from wirebrief.cache import BriefCache, brief_id_for, cache_key
 from wirebrief.llm import ChatBackend, StructuredLLM
-from wirebrief.normalize import Document, normalize
+from wirebrief.normalize import Document, Kind, normalize
 from wirebrief.numbers import figure_candidates, find_numbers, mark
 from wirebrief.prompts import Prompt, load_prompt
 from wirebrief.schema import SCHEMA_VERSION, Brief, Meta, draft_model
@@ -53,15 +53,15 @@ class Pipeline:
     cache: BriefCache | None = None
     llm: StructuredLLM = field(init=False)
     code_fingerprint: str = field(init=False, default_factory=_code_fingerprint)
-    _jobs: dict[tuple[str, bool, str], Job] = field(init=False, default_factory=dict, repr=False)
+    _jobs: dict[tuple[str, str, str], Job] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.llm = StructuredLLM(self.backend, self.settings)
 
-    def document(self, raw: str | bytes | Document) -> Document:
+    def document(self, raw: str | bytes | Document, kind: Kind | None = None) -> Document:
         if isinstance(raw, Document):
             return raw
-        return normalize(raw, max_chars=self.settings.max_chars)
+        return normalize(raw, kind=kind, max_chars=self.settings.max_chars)
 
     def key_components(self, doc: Document, prompt: Prompt) -> dict[str, Any]:
         s, ident = self.settings, self.backend.identity
@@ -83,7 +83,7 @@ class Pipeline:
             "text": doc.text,
         }
 
-    def prepare(self, raw: str | bytes | Document, *, prompt_id: str | None = None) -> Job:
+    def prepare(self, raw: str | bytes | Document, *, prompt_id: str | None = None, kind: Kind | None = None) -> Job:
         """The cheap part: normalize, load the prompt, derive the cache key. Raises input errors.
 
         Remembered per (input, prompt content) for repeated requests: a prompt edit changes its hash."""
@@ -91,10 +91,10 @@ class Pipeline:
         if isinstance(raw, Document):
             return self._job(raw, prompt)
         data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
-        memo = (hashlib.sha256(data).hexdigest(), isinstance(raw, str), prompt.hash)
+        memo = (hashlib.sha256(data).hexdigest(), kind or "", prompt.hash)
         job = self._jobs.get(memo)
         if job is None:
-            job = self._job(self.document(raw), prompt)
+            job = self._job(self.document(raw, kind), prompt)
             self._jobs[memo] = job
             if len(self._jobs) > 1024:
                 self._jobs.pop(next(iter(self._jobs)))
@@ -127,12 +127,15 @@ class Pipeline:
         raw: str | bytes | Document,
         *,
         prompt_id: str | None = None,
+        kind: Kind | None = None,
         read_cache: bool = True,
         write_cache: bool = True,
     ) -> Brief:
-        """A verified brief. ``read_cache=False`` is --refresh; both False is --no-cache."""
+        """A verified brief. ``kind`` forces html/markdown/text (else detected); ``read_cache=False`` is
+        --refresh; both False is --no-cache."""
         started = time.perf_counter()
-        brief = self.run(self.prepare(raw, prompt_id=prompt_id), read_cache=read_cache, write_cache=write_cache)
+        job = self.prepare(raw, prompt_id=prompt_id, kind=kind)
+        brief = self.run(job, read_cache=read_cache, write_cache=write_cache)
         brief.meta.latency_ms = (time.perf_counter() - started) * 1000
         return brief
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unmark, unverified_numbers
+from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure, FigureLabel
 
 _ABBREVIATIONS = {
@@ -78,7 +78,7 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
 
 
 def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, FigureLabel]) -> NumberMention | None:
-    values = [m.value for m in find_numbers(unmark(number).lstrip(",.;:-–— "))]
+    values = [m.value for m in find_numbers(tidy(number))]
     matches = [m for m in mentions if values and same_value(m.value, values[0])]
     if len(matches) == 1 and matches[0].id not in assigned:
         return matches[0]
@@ -104,7 +104,7 @@ def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: li
 
 def _anchored(number: str, mention: NumberMention) -> bool:
     """The label's anchor names the candidate's number: the model has not lost its place in the list."""
-    found = find_numbers(unmark(number).lstrip(",.;:-–— "))  # the model sometimes writes ",196" for 196
+    found = find_numbers(tidy(number))  # the model sometimes writes ",196" for 196
     return any(same_value(m.value, mention.value) for m in found)
 
 

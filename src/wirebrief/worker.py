@@ -44,6 +44,3 @@ class ModelWorker:
     def _done(self, key: str) -> None:
         with self._lock:
             self._inflight.pop(key, None)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -10,7 +10,6 @@ from wirebrief.api.auth import KeyChecker, RateLimiter
 from wirebrief.api.metrics import Metrics
 from wirebrief.api.models import BriefRequest
 from wirebrief.errors import BackendTimeout, WirebriefError
-from wirebrief.normalize import normalize
 from wirebrief.pipeline import Job, Pipeline
 from wirebrief.schema import Brief
 from wirebrief.settings import Settings
@@ -28,8 +27,7 @@ class BriefService:
 
     def _prepare(self, req: BriefRequest) -> Job:
         if req.html is not None:
-            raw = normalize(req.html, kind="html", max_chars=self.settings.max_chars)
-            return self.pipeline.prepare(raw, prompt_id=req.options.prompt_id)
+            return self.pipeline.prepare(req.html, prompt_id=req.options.prompt_id, kind="html")
         return self.pipeline.prepare(req.text or "", prompt_id=req.options.prompt_id)
 
     async def brief(self, req: BriefRequest) -> Brief:
