@@ -10,26 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from wirebrief.api import create_app
-from wirebrief.llm.fake import FakeBackend
+from wirebrief.llm.fake import FakeBackend, labelling_reply
 from wirebrief.settings import Settings
 
 
-def _label_all(request: dict[str, Any]) -> dict[str, Any]:
-    import re
-
-    schema = request["response_format"]["json_schema"]["schema"]
-    defs = schema.get("$defs", {})
-    items = schema["properties"]["figures"].get("prefixItems", [])
-    ids = [(defs[i["$ref"].split("/")[-1]] if "$ref" in i else i)["properties"]["id"]["const"] for i in items]
-    text = request["messages"][1]["content"]
-    numbers = {i: re.search(rf"\[#{i}\] (\S+)", text).group(1).rstrip(".,") for i in ids}  # type: ignore[union-attr]
-    return {"headline": "h", "summary": "s", "key_points": [], "figures": [
-        {"id": i, "number": numbers[i], "what": "w", "unit": None, "where": None, "period": None, "source": None}
-        for i in ids]}
-
-
 def wirebrief_app() -> FastAPI:
-    return create_app(Settings(), FakeBackend([_label_all]))
+    return create_app(Settings(), FakeBackend([labelling_reply()]))
 
 
 def bare_app() -> FastAPI:

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from wirebrief.llm.fake import FakeBackend
+from wirebrief.llm.fake import FakeBackend, labelling_reply
+
+__all__ = ["labelling_reply"]
 from wirebrief.pipeline import Pipeline, build_pipeline
 from wirebrief.settings import Settings
 
@@ -40,37 +42,6 @@ def _guards(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 def settings(tmp_path: Path) -> Settings:
     return Settings(cache_dir=tmp_path / "cache", backoff=False, transport_attempts=3, model_dir=tmp_path / "m",
                     _env_file=None)  # type: ignore[call-arg]
-
-
-def candidate_ids(request: dict[str, Any]) -> list[int]:
-    schema = request["response_format"]["json_schema"]["schema"]
-    items = schema["properties"]["figures"].get("prefixItems", [])
-    defs = schema.get("$defs", {})
-    ids = []
-    for item in items:
-        ref = defs[item["$ref"].split("/")[-1]] if "$ref" in item else item
-        ids.append(ref["properties"]["id"]["const"])
-    return ids
-
-
-def anchor(marked_text: str, candidate_id: int) -> str:
-    """The number written after [#id] in the marked article (what a well-behaved model copies)."""
-    from wirebrief.numbers import find_numbers
-
-    after = marked_text.split(f"[#{candidate_id}] ", 1)[1]
-    return find_numbers(after)[0].raw
-
-
-def labelling_reply(summary: str = "A short summary.", headline: str = "A headline") -> Any:
-    """A fake reply that labels every candidate the request offers (as a diligent model would)."""
-
-    def reply(request: dict[str, Any]) -> dict[str, Any]:
-        text = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        figures = [{"id": i, "number": anchor(text, i), "what": f"thing {i}", "unit": "people", "where": "Iraq",
-                    "period": None, "source": "CENTCOM"} for i in candidate_ids(request)]
-        return {"headline": headline, "summary": summary, "key_points": ["A point."], "figures": figures}
-
-    return reply
 
 
 @pytest.fixture

@@ -57,8 +57,7 @@ def summarize_one(
                                    write_cache=write_cache)
         return BriefRecord(id=article.id, brief=brief)
     except WirebriefError as exc:
-        return BriefRecord(id=article.id, error=ErrorInfo(type=type(exc).__name__, message=exc.message,
-                                                          hint=exc.hint))
+        return BriefRecord(id=article.id, error=ErrorInfo.of(exc))
     except OSError as exc:
         return BriefRecord(id=article.id, error=ErrorInfo(type="UnreadableFile", message=str(exc),
                                                           hint="check the file exists and is readable"))

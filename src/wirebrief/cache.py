@@ -28,6 +28,11 @@ def brief_id_for(key: str) -> str:
     return f"b_{key[:24]}"
 
 
+def _detached(brief: Brief) -> Brief:
+    """A copy whose meta (cache_hit, latency) can be set without touching the stored brief."""
+    return brief.model_copy(update={"meta": brief.meta.model_copy()})
+
+
 class BriefCache:
     """Stores validated brief JSON with the key's components; re-validates on every read from disk.
 
@@ -47,7 +52,7 @@ class BriefCache:
         hot = self._hot.get(key)
         if hot is not None:
             self._hot.move_to_end(key)
-            return hot.model_copy(update={"meta": hot.meta.model_copy()})
+            return _detached(hot)
         entry = self._cache.get(_PREFIX + key)
         if entry is None:
             return None
@@ -57,7 +62,7 @@ class BriefCache:
             self._cache.delete(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
             return None
         self._remember(key, brief)
-        return brief.model_copy(update={"meta": brief.meta.model_copy()})
+        return _detached(brief)
 
     def _remember(self, key: str, brief: Brief) -> None:
         self._hot[key] = brief
@@ -67,7 +72,7 @@ class BriefCache:
     def put(self, key: str, brief: Brief, components: dict[str, Any]) -> None:
         self._cache.set(_PREFIX + key, {"brief": brief.model_dump_json(), "components": components})
         self._cache.set(_INDEX + brief.brief_id, key)
-        self._remember(key, brief.model_copy(update={"meta": brief.meta.model_copy()}))
+        self._remember(key, _detached(brief))
 
     def by_brief_id(self, brief_id: str) -> Brief | None:
         key = self._cache.get(_INDEX + brief_id)

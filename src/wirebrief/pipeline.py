@@ -51,6 +51,7 @@ class Pipeline:
     settings: Settings
     backend: ChatBackend
     cache: BriefCache | None = None
+    """None means no caching (build_pipeline leaves it out when settings.cache_enabled is False)."""
     llm: StructuredLLM = field(init=False)
     code_fingerprint: str = field(init=False, default_factory=_code_fingerprint)
     _jobs: dict[tuple[str, str, str], Job] = field(init=False, default_factory=dict, repr=False)
@@ -105,8 +106,7 @@ class Pipeline:
         return Job(doc=doc, prompt=prompt, components=components, key=cache_key(components))
 
     def cached(self, job: Job) -> Brief | None:
-        cache = self.cache if self.settings.cache_enabled else None
-        hit = cache.get(job.key) if cache is not None else None
+        hit = self.cache.get(job.key) if self.cache is not None else None
         if hit is not None:
             hit.meta.cache_hit = True
         return hit
@@ -117,7 +117,7 @@ class Pipeline:
         brief = self.cached(job) if read_cache else None
         if brief is None:
             brief = self._compute(job.doc, job.prompt, job.key)
-            if self.cache is not None and self.settings.cache_enabled and write_cache:
+            if self.cache is not None and write_cache:
                 self.cache.put(job.key, brief, job.components)
         brief.meta.latency_ms = (time.perf_counter() - started) * 1000
         return brief
@@ -133,11 +133,8 @@ class Pipeline:
     ) -> Brief:
         """A verified brief. ``kind`` forces html/markdown/text (else detected); ``read_cache=False`` is
         --refresh; both False is --no-cache."""
-        started = time.perf_counter()
         job = self.prepare(raw, prompt_id=prompt_id, kind=kind)
-        brief = self.run(job, read_cache=read_cache, write_cache=write_cache)
-        brief.meta.latency_ms = (time.perf_counter() - started) * 1000
-        return brief
+        return self.run(job, read_cache=read_cache, write_cache=write_cache)
 
     def _compute(self, doc: Document, prompt: Prompt, key: str) -> Brief:
         mentions = find_numbers(doc.text)

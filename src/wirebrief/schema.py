@@ -154,6 +154,12 @@ class ErrorInfo(BaseModel):
     message: str = Field(description="What went wrong.")
     hint: str = Field(default="", description="How to fix it.")
 
+    @classmethod
+    def of(cls, exc: Exception, hint: str = "") -> ErrorInfo:
+        """From a wirebrief error (type, message, hint) or any other exception."""
+        return cls(type=type(exc).__name__, message=getattr(exc, "message", str(exc)),
+                   hint=getattr(exc, "hint", "") or hint)
+
 
 class BriefRecord(BaseModel):
     """One line of `wirebrief summarize -o out.jsonl`: a brief, or the error that stopped it."""

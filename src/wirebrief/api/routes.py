@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from wirebrief.api.deps import ServiceDep
-from wirebrief.api.errors import status_for
+from wirebrief.api.errors import error_response, status_for
 from wirebrief.api.models import BatchItem, BatchRequest, BatchResponse, BriefRequest, BriefResponse, ErrorBody
 from wirebrief.errors import InputError, WirebriefError
 from wirebrief.schema import Brief, ErrorInfo
@@ -51,8 +51,7 @@ async def create_batch(body: BatchRequest, service: ServiceDep) -> BatchResponse
         try:
             results.append(BatchItem(id=item.id, status=200, brief=await service.brief(item)))
         except WirebriefError as exc:
-            results.append(BatchItem(id=item.id, status=status_for(exc), error=ErrorInfo(
-                type=type(exc).__name__, message=exc.message, hint=exc.hint)))
+            results.append(BatchItem(id=item.id, status=status_for(exc), error=ErrorInfo.of(exc)))
     return BatchResponse(results=results)
 
 
@@ -60,8 +59,7 @@ async def create_batch(body: BatchRequest, service: ServiceDep) -> BatchResponse
 async def get_brief(brief_id: str, service: ServiceDep) -> Brief:
     brief = service.stored(brief_id)
     if brief is None:
-        return JSONResponse(  # type: ignore[return-value]
-            {"error": {"type": "NotFound", "message": f"no brief {brief_id!r}", "detail": None}}, status_code=404)
+        return error_response(404, "NotFound", f"no brief {brief_id!r}")  # type: ignore[return-value]
     return brief
 
 

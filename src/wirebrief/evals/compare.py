@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wirebrief.evals.runner import RunRecord, load_run
+from wirebrief.evals.runner import RunRecord
 
 
 def summarize(run: RunRecord, noise_floor: float = 0.0) -> dict[str, Any]:
@@ -38,7 +38,10 @@ def measure_noise(run: RunRecord) -> float:
 
 def load_summary(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text())
-    return data if "per_case" in data else summarize(load_run(path), measure_noise(load_run(path)))
+    if "per_case" in data:
+        return dict(data)
+    run = RunRecord.model_validate(data)
+    return summarize(run, measure_noise(run))
 
 
 @dataclass

@@ -81,7 +81,7 @@ def run_eval(pipeline: Pipeline, cases: list[GoldCase], root: Path, *, repeat: i
             try:
                 brief = pipeline.summarize(text, prompt_id=prompt_id, read_cache=use_cache and k == 0,
                                            write_cache=use_cache)
-                doc_text = pipeline.document(text).text
+                doc_text = pipeline.prepare(text, prompt_id=prompt_id).doc.text  # memoized: no second pass
                 results.append(CaseResult(id=case.id, repeat=k, brief=brief, scores=score_case(case, doc_text, brief)))
             except WirebriefError as exc:
                 results.append(CaseResult(id=case.id, repeat=k, error=f"{type(exc).__name__}: {exc.message}"))
