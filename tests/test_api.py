@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import labelling_reply, seed_text
 
 from wirebrief.api import create_app
+from wirebrief.api.models import BriefResponse
 from wirebrief.llm.base import TransientBackendError
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.settings import Settings
@@ -46,6 +47,22 @@ def test_brief_round_trip(client: TestClient) -> None:
     assert again.json()["brief"]["brief_id"] == body["brief"]["brief_id"]
     stored = client.get(f"/v1/briefs/{body['brief']['brief_id']}")
     assert stored.status_code == 200 and stored.json()["figures"] == body["brief"]["figures"]
+
+
+def test_hit_response_is_a_brief_response(client: TestClient) -> None:
+    """The hit path writes the cached bytes into the envelope by hand: it must stay a BriefResponse."""
+    client.post("/v1/briefs", json={"text": TEXT})
+    odd_id = 'Q1 "Ünïcode" \\ </script>'
+    hit = client.post("/v1/briefs", json={"text": TEXT, "id": odd_id})
+    parsed = BriefResponse.model_validate_json(hit.content)
+    assert hit.headers["content-type"] == "application/json" and parsed.id == odd_id and parsed.brief.meta.cache_hit
+    assert client.post("/v1/briefs", json={"text": TEXT}).json()["id"] is None
+
+
+def test_content_types_fastapi_accepts(client: TestClient) -> None:
+    body = b'{"text": "The council approved 12 new buses."}'
+    for headers in ({}, {"content-type": "Application/JSON; charset=utf-8"}, {"content-type": "application/x+json"}):
+        assert client.post("/v1/briefs", content=body, headers=headers).status_code == 200, headers
 
 
 def test_html_body(client: TestClient) -> None:
@@ -176,6 +193,17 @@ def test_openapi_has_examples(client: TestClient) -> None:
     assert {"/v1/briefs", "/v1/briefs:batch", "/v1/briefs/{brief_id}", "/healthz", "/readyz", "/metrics"} <= set(
         spec["paths"])
     assert "94 Defeat ISIS Missions" in str(spec["components"]["schemas"]["BriefRequest"])
+    body = spec["paths"]["/v1/briefs"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/BriefRequest"}
+    assert "securitySchemes" not in spec.get("components", {})  # no keys configured: an open API
+
+
+def test_openapi_declares_the_bearer_scheme(settings: Settings) -> None:
+    with client_for(settings.model_copy(update={"api_keys": "k1"})) as c:
+        spec = c.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/v1/briefs"]["post"]["security"] == [{"bearer": []}]
+    assert "security" not in spec["paths"]["/healthz"]["get"]
 
 
 @pytest.mark.server

@@ -15,6 +15,7 @@ from wirebrief.errors import (
 from wirebrief.llm.base import TransientBackendError
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import Pipeline, build_pipeline
+from wirebrief.schema import Brief
 from wirebrief.settings import Settings
 
 
@@ -99,6 +100,18 @@ def test_cache_hit_never_touches_the_model(pipeline: Pipeline, fake: FakeBackend
     assert second.figures == first.figures and second.brief_id == first.brief_id
     pipeline.summarize(seed_text("001"), read_cache=False)  # --refresh
     assert len(fake.requests) == 2
+
+
+def test_hit_json_is_the_hit_serialized_once_and_refreshed_by_a_put(pipeline: Pipeline) -> None:
+    first = pipeline.summarize(seed_text("004"))
+    job = pipeline.prepare(seed_text("004"))
+    raw = pipeline.cached_json(job)
+    assert raw is not None and raw is pipeline.cached_json(job)  # kept, not re-serialized
+    as_hit = Brief.model_validate_json(raw)
+    assert as_hit.meta.cache_hit and as_hit.model_dump(exclude={"meta"}) == first.model_dump(exclude={"meta"})
+    assert not first.meta.cache_hit  # the stored brief was not touched by either hit
+    pipeline.summarize(seed_text("004"), read_cache=False)  # --refresh writes a new entry
+    assert pipeline.cached_json(job) is not raw
 
 
 def test_cache_key_covers_prompt_model_and_params(settings: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,27 @@ def _detached(brief: Brief) -> Brief:
     return brief.model_copy(update={"meta": brief.meta.model_copy()})
 
 
+def _as_hit(brief: Brief, started: float) -> Brief:
+    hit = _detached(brief)
+    hit.meta.cache_hit, hit.meta.latency_ms = True, (time.perf_counter() - started) * 1000
+    return hit
+
+
+class _Hot:
+    """An in-memory entry: the validated brief, and its JSON as a hit once it has been asked for."""
+
+    __slots__ = ("brief", "hit_json")
+
+    def __init__(self, brief: Brief) -> None:
+        self.brief, self.hit_json = brief, b""
+
+
 class BriefCache:
     """Stores validated brief JSON with the key's components; re-validates on every read from disk.
 
     A small in-memory tier holds the briefs this process validated last, so a hot brief costs neither a
-    SQLite read nor a re-validation. Callers get copies, never the stored object.
+    SQLite read nor a re-validation (nor, for :meth:`get_json`, a serialization). Callers get copies, never
+    the stored object. Whatever comes out of the cache is marked ``cache_hit`` with the lookup's latency.
     """
 
     def __init__(self, directory: Path, hot_size: int = 512) -> None:
@@ -45,14 +62,29 @@ class BriefCache:
         self.directory = directory
         self._cache = diskcache.Cache(str(directory), size_limit=2**31)
         self._cache.stats(enable=True)
-        self._hot: OrderedDict[str, Brief] = OrderedDict()
+        self._hot: OrderedDict[str, _Hot] = OrderedDict()
         self._hot_size = hot_size
 
     def get(self, key: str) -> Brief | None:
+        started = time.perf_counter()
+        hot = self._lookup(key)
+        return None if hot is None else _as_hit(hot.brief, started)
+
+    def get_json(self, key: str) -> bytes | None:
+        """What ``get`` returns, as JSON: serialized once per hot entry, then served as is (the API's hit)."""
+        started = time.perf_counter()
+        hot = self._lookup(key)
+        if hot is None:
+            return None
+        if not hot.hit_json:
+            hot.hit_json = _as_hit(hot.brief, started).model_dump_json().encode()
+        return hot.hit_json
+
+    def _lookup(self, key: str) -> _Hot | None:
         hot = self._hot.get(key)
         if hot is not None:
             self._hot.move_to_end(key)
-            return _detached(hot)
+            return hot
         entry = self._cache.get(_PREFIX + key)
         if entry is None:
             return None
@@ -61,13 +93,14 @@ class BriefCache:
         except (ValidationError, KeyError, TypeError):
             self._cache.delete(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
             return None
-        self._remember(key, brief)
-        return _detached(brief)
+        return self._remember(key, brief)
 
-    def _remember(self, key: str, brief: Brief) -> None:
-        self._hot[key] = brief
+    def _remember(self, key: str, brief: Brief) -> _Hot:
+        hot = self._hot[key] = _Hot(brief)
+        self._hot.move_to_end(key)
         while len(self._hot) > self._hot_size:
             self._hot.popitem(last=False)
+        return hot
 
     def put(self, key: str, brief: Brief, components: dict[str, Any]) -> None:
         self._cache.set(_PREFIX + key, {"brief": brief.model_dump_json(), "components": components})

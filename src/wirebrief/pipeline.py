@@ -106,10 +106,11 @@ class Pipeline:
         return Job(doc=doc, prompt=prompt, components=components, key=cache_key(components))
 
     def cached(self, job: Job) -> Brief | None:
-        hit = self.cache.get(job.key) if self.cache is not None else None
-        if hit is not None:
-            hit.meta.cache_hit = True
-        return hit
+        return self.cache.get(job.key) if self.cache is not None else None
+
+    def cached_json(self, job: Job) -> bytes | None:
+        """The cached brief as JSON, without a copy or a serialization per call (the API's hot path)."""
+        return self.cache.get_json(job.key) if self.cache is not None else None
 
     def run(self, job: Job, *, read_cache: bool = True, write_cache: bool = True) -> Brief:
         """The brief for a prepared job: from the cache, or from the model (then cached)."""

@@ -6,6 +6,7 @@ A file has two sections, ``## system`` and ``## user``; each is rendered on its 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,14 +49,20 @@ def prompts_dir(configured: Path | None = None) -> Path:
 
 def load_prompt(prompt_id: str, directory: Path | None = None) -> Prompt:
     """The prompt ``prompt_id`` from ``directory`` (default: the project's prompts/)."""
-    path = prompts_dir(directory) / f"{prompt_id}.md"
     try:
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", prompt_id):
-            raise FileNotFoundError(prompt_id)
-        st = path.stat()
+        path = _path(prompt_id, directory)
+        st = os.stat(path)
     except FileNotFoundError:
         raise PromptNotFound(f"no prompt {prompt_id!r} in {prompts_dir(directory)}") from None
     return _parse(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _path(prompt_id: str, directory: Path | None) -> Path:
+    """Where a prompt id lives; only plain names (no path tricks). Looked up on every request, so kept."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", prompt_id):
+        raise FileNotFoundError(prompt_id)
+    return prompts_dir(directory) / f"{prompt_id}.md"
 
 
 @lru_cache(maxsize=64)

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 
 from wirebrief.api.service import BriefService
 
 
-async def get_service(request: Request) -> BriefService:
+def service_of(request: Request) -> BriefService:
     service: BriefService = request.app.state.service
     return service
+
+
+async def get_service(request: Request) -> BriefService:
+    return service_of(request)
 
 
 ServiceDep = Annotated[BriefService, Depends(get_service)]
 
 
-async def authorize(service: ServiceDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """A valid bearer key, within its rate limit (the app adds this to /v1 only when keys are configured)."""
-    service.limiter.check(service.keys.identify(authorization))
+class BearerKey(HTTPBearer):
+    """A valid bearer key, within its rate limit (the app adds this to /v1 only when keys are configured).
+
+    A subclass of FastAPI's HTTPBearer, so the OpenAPI page declares the scheme, with one check that reads
+    the header itself: every /v1 call runs it, and sub-dependencies would cost more than the check."""
+
+    async def __call__(self, request: Request) -> None:  # type: ignore[override]
+        service = service_of(request)
+        service.limiter.check(service.keys.identify(request.headers.get("authorization")))
 
 
-Authorized = Depends(authorize)
+Authorized = Depends(BearerKey(scheme_name="bearer", description="An API key from WIREBRIEF_API_KEYS."))

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirebrief import errors as e
+from wirebrief.api.body import is_json
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        content_type = request.headers.get("content-type", "")
-        if request.method == "POST" and not content_type.startswith("application/json"):
+        if request.method == "POST" and not is_json(request):
             return error_response(415, "UnsupportedMediaType", "send the article as application/json",
                                   {"hint": 'POST {"text": "…"} with Content-Type: application/json'})
         errors = [{"loc": list(err.get("loc", ())), "msg": err.get("msg"), "type": err.get("type")}

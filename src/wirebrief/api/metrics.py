@@ -34,6 +34,9 @@ class Metrics:
         children[0].inc()
         children[1].observe(seconds)
 
+    def cache_hit(self) -> None:
+        self._hit.inc()
+
     def brief(self, brief: Brief) -> None:
         (self._hit if brief.meta.cache_hit else self._miss).inc()
         if not brief.meta.cache_hit:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from starlette.concurrency import run_in_threadpool
 
@@ -30,29 +32,49 @@ class BriefService:
             return self.pipeline.prepare(req.html, prompt_id=req.options.prompt_id, kind="html")
         return self.pipeline.prepare(req.text or "", prompt_id=req.options.prompt_id)
 
+    async def _job(self, req: BriefRequest) -> Job:
+        return self._prepare(req) if req.html is None else await run_in_threadpool(self._prepare, req)
+
     async def brief(self, req: BriefRequest) -> Brief:
         """A brief: from the cache at once, or from the model in turn; 504 leaves the work running."""
-        try:
-            job = self._prepare(req) if req.html is None else await run_in_threadpool(self._prepare, req)
-            fresh = req.options.no_cache
-            hit = None if fresh else self.pipeline.cached(job)
+        with self._counting_errors():
+            job = await self._job(req)
+            hit = None if req.options.no_cache else self.pipeline.cached(job)
             if hit is not None:
                 self.metrics.brief(hit)
                 return hit
-            future = self.worker.submit(job.key + ("/fresh" if fresh else ""),
-                                        lambda: self.pipeline.run(job, read_cache=not fresh, write_cache=not fresh))
-            self.metrics.queue_depth.set(self.worker.depth)
-            future.add_done_callback(lambda _: self.metrics.queue_depth.set(self.worker.depth))
-            try:
-                brief = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
-                                               self.settings.api_timeout)
-            except TimeoutError:
-                raise BackendTimeout(
-                    f"the brief took longer than {self.settings.api_timeout:.0f} s; it is still being made",
-                    hint=f"fetch it later with GET /v1/briefs/{job.brief_id}", brief_id=job.brief_id,
-                ) from None
-            self.metrics.brief(brief)
-            return brief
+            return await self._made(job, fresh=req.options.no_cache)
+
+    async def brief_json(self, req: BriefRequest) -> bytes:
+        """The same brief as JSON; a cache hit is served as the bytes the cache keeps (no copy, no dump)."""
+        with self._counting_errors():
+            job = await self._job(req)
+            hit = None if req.options.no_cache else self.pipeline.cached_json(job)
+            if hit is not None:
+                self.metrics.cache_hit()
+                return hit
+            return (await self._made(job, fresh=req.options.no_cache)).model_dump_json().encode()
+
+    async def _made(self, job: Job, *, fresh: bool) -> Brief:
+        """The brief from the model worker, in turn (single-flight per key)."""
+        future = self.worker.submit(job.key + ("/fresh" if fresh else ""),
+                                    lambda: self.pipeline.run(job, read_cache=not fresh, write_cache=not fresh))
+        self.metrics.queue_depth.set(self.worker.depth)
+        future.add_done_callback(lambda _: self.metrics.queue_depth.set(self.worker.depth))
+        try:
+            brief = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.settings.api_timeout)
+        except TimeoutError:
+            raise BackendTimeout(
+                f"the brief took longer than {self.settings.api_timeout:.0f} s; it is still being made",
+                hint=f"fetch it later with GET /v1/briefs/{job.brief_id}", brief_id=job.brief_id,
+            ) from None
+        self.metrics.brief(brief)
+        return brief
+
+    @contextmanager
+    def _counting_errors(self) -> Iterator[None]:
+        try:
+            yield
         except WirebriefError as exc:
             self.metrics.errors.labels(type(exc).__name__).inc()
             raise
