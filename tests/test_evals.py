@@ -14,6 +14,7 @@ from wirebrief.evals.compare import compare, summarize
 from wirebrief.evals.runner import run_eval
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import build_pipeline
+from wirebrief.schema import Figure
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,17 @@ def test_run_and_scores_with_the_fake(settings: Settings) -> None:
     assert m["invented"] == 0 and m["grounded_share"] == 1.0
     again = run_eval(pipeline, GOLD, ROOT)
     assert again.metrics["cache_hits"] == 5  # an unchanged config costs nothing
+
+
+def test_label_agreement_per_field() -> None:
+    gold = next(f for f in GOLD[2].figures if f.raw == "153")  # attacks, Iraq and Syria, January to June 2024
+    brief_figure = Figure(value=153, raw="153", unit="attacks", what="attacks claimed", qualifier="exact",
+                          where="in Iraq and Syria", period=None, source=None, quote=gold.quote, span=gold.span,
+                          quote_span=(0, len(gold.quote)))
+    agreement = scorers.field_agreement(brief_figure, gold)
+    assert agreement["unit"] == 1.0 and agreement["where"] == 1.0
+    assert agreement["period"] == 0.0 and agreement["source"] == 0.0  # the gold has them; the brief does not
+    assert 0 < agreement["what"] < 1
 
 
 def test_value_tiers_honour_rounding() -> None:

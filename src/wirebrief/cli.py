@@ -248,19 +248,19 @@ def eval_run(
         run = run_eval(pipeline, gold, ROOT, repeat=repeat, use_cache=not no_cache, prompt_id=prompt,
                        progress=lambda _: progress.advance(task))
     path = save_run(run, runs_dir)
-    table = Table("article", "P", "R", "F1", "grounded", "invented", "key facts", "attempts", "s")
+    table = Table("article", "P", "R", "F1", "grounded", "invented", "labels", "key facts", "attempts", "s")
     for r in run.cases:
         if r.brief is None:
-            table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", r.error or "")
+            table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", "-", r.error or "")
             continue
         f, g, sm, op = (r.scores[k] for k in ("figures", "grounding", "summary", "operations"))
         table.add_row(r.id, f"{f['precision']:.2f}", f"{f['recall']:.2f}", f"{f['f1']:.2f}",
-                      f"{g['grounded_share']:.2f}", str(g["invented_count"]), f"{sm['key_fact_recall']:.2f}",
-                      str(op["attempts"]), f"{op['latency_s']:.1f}")
+                      f"{g['grounded_share']:.2f}", str(g["invented_count"]), f"{f['label_agreement']:.2f}",
+                      f"{sm['key_fact_recall']:.2f}", str(op["attempts"]), f"{op['latency_s']:.1f}")
     m = run.metrics
     table.add_row("ALL (micro)", f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
-                  f"{m['grounded_share']:.2f}", f"{m['invented']:.0f}", f"{m['key_fact_recall']:.2f}",
-                  f"{m['attempts']:.0f}", f"{m['latency_s']:.1f}")
+                  f"{m['grounded_share']:.2f}", f"{m['invented']:.0f}", f"{m['label_agreement']:.2f}",
+                  f"{m['key_fact_recall']:.2f}", f"{m['attempts']:.0f}", f"{m['latency_s']:.1f}")
     out.print(table)
     out.print(f"run record: {path} (wall {run.wall_seconds:.1f} s)")
 

@@ -20,11 +20,12 @@ from wirebrief.schema import SCHEMA_VERSION, Brief, Meta, draft_model
 from wirebrief.settings import Settings
 from wirebrief.verify import build_figures, checked_prose
 
-_CODE_FILES = ("numbers.py", "verify.py", "normalize.py")
+_CODE_FILES = ("numbers.py", "verify.py", "normalize.py", "schema.py", "llm/embedded.py")
 
 
 def _code_fingerprint() -> str:
-    """The code that turns model output into figures changes briefs too: it is part of the key."""
+    """The code that shapes the model's answer (the draft schema, the grammar) and turns it into figures
+    changes briefs too: it is part of the key."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for name in _CODE_FILES:

@@ -78,6 +78,7 @@ HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 90
 """Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
 Short = Annotated[str, Field(max_length=48)]
 Tiny = Annotated[str, Field(max_length=32)]
+Word = Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z%$€£]+$")]
 Anchor = Annotated[str, Field(max_length=32, pattern=r"^[$€£0-9A-Za-z][$€£0-9A-Za-z,.%\- ]*$")]
 """Starts with a digit, letter or currency sign: the grammar rules out ",196" or ".000153" artifacts."""
 
@@ -87,8 +88,8 @@ class FigureLabel(BaseModel):
 
     id: int = Field(description="Id of the marked number, e.g. 12 for [#12].")
     number: Anchor = Field(description="The number as written after its [#id]: an anchor code checks.")
+    unit: Word | None = Field(description="Unit, one word: people, operations, attacks, USD, percent, years…")
     what: Short | None = Field(description="What is counted, 2-5 words; null if not a figure to list.")
-    unit: Tiny | None = Field(description="Unit: people, operations, attacks, USD, percent, years…")
     where: Tiny | None = Field(description="Place, if stated.")
     period: Tiny | None = Field(description="Time covered, if stated.")
     source: Tiny | None = Field(description="Who states it, if stated.")

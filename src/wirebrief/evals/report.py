@@ -18,7 +18,8 @@ mark.hit{background:#b7eb8f}mark.miss{background:#ffa39e}mark.extra{background:#
 .matched{color:#237804}.missed{color:#a8071a}.unmatched{color:#0958d9}.legend mark{padding:0 4px}
 """
 
-METRICS = ["recall", "precision", "f1", "grounded_share", "key_fact_recall", "first_attempt_valid"]
+METRICS = ["recall", "precision", "f1", "grounded_share", "label_agreement", "key_fact_recall",
+           "first_attempt_valid"]
 
 
 def _highlight(text: str, marks: list[tuple[int, int, str]]) -> str:
@@ -72,7 +73,7 @@ def _chart(runs: list[RunRecord]) -> str:
     width, height, pad = 900, 220, 30
     group = (width - pad) / max(1, len(runs))
     bar = group / (len(METRICS) + 1)
-    colors = ["#1677ff", "#52c41a", "#722ed1", "#fa8c16", "#13c2c2", "#eb2f96"]
+    colors = ["#1677ff", "#52c41a", "#722ed1", "#fa8c16", "#a0d911", "#13c2c2", "#eb2f96"]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}">',
              f'<line x1="{pad}" y1="{height}" x2="{width}" y2="{height}" stroke="#999"/>']
     for ri, run in enumerate(runs):
@@ -84,7 +85,7 @@ def _chart(runs: list[RunRecord]) -> str:
                          f'fill="{colors[mi]}"><title>{metric}={v:.3f}</title></rect>')
         parts.append(f'<text x="{x0:.1f}" y="{height + 15}" font-size="10">{escape(run.run_id[:22])}</text>')
     for mi, metric in enumerate(METRICS):
-        parts.append(f'<text x="{pad + mi * 140}" y="{height + 35}" font-size="11" fill="{colors[mi]}">■ '
+        parts.append(f'<text x="{pad + mi * 125}" y="{height + 35}" font-size="11" fill="{colors[mi]}">■ '
                      f'{metric}</text>')
     return "".join([*parts, "</svg>"])
 

@@ -59,6 +59,7 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "value_accuracy": sum(f["value_accuracy"] for f in fig) / n,
         "magnitude_errors": float(sum(f["magnitude_errors"] for f in fig)),
         "unit_errors": float(sum(len(f["unit_errors"]) for f in fig)),
+        "label_agreement": sum(f.get("label_agreement", 0.0) for f in fig) / n,
         "grounded_share": sum(r.scores["grounding"]["grounded_share"] for r in ok) / n,
         "invented": float(sum(r.scores["grounding"]["invented_count"] for r in ok)),
         "key_fact_recall": sum(r.scores["summary"]["key_fact_recall"] for r in ok) / n,

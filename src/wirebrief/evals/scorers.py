@@ -33,13 +33,26 @@ def value_tier(predicted: float, gold: GoldFigure) -> str | None:
     return None
 
 
+LABEL_FIELDS = ("unit", "what", "where", "period", "source")
+
+
+def _words(*parts: str | None) -> set[str]:
+    return {w for part in parts if part for w in _WORD.findall(part.lower()) if w not in _STOP}
+
+
 def label_similarity(p: Figure, g: GoldFigure) -> float:
     """Token overlap (Jaccard) of what/where/period."""
-    def words(*parts: str | None) -> set[str]:
-        return {w for part in parts if part for w in _WORD.findall(part.lower()) if w not in _STOP}
-
-    a, b = words(p.what, p.where, p.period), words(g.what, g.where, g.period)
+    a, b = _words(p.what, p.where, p.period), _words(g.what, g.where, g.period)
     return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def field_agreement(p: Figure, g: GoldFigure) -> dict[str, float]:
+    """Per label field, token overlap (Jaccard) with the gold; both empty counts as agreement."""
+    out = {}
+    for name in LABEL_FIELDS:
+        a, b = _words(getattr(p, name)), _words(getattr(g, name))
+        out[name] = len(a & b) / len(a | b) if a | b else 1.0
+    return out
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -94,6 +107,10 @@ def figures(case: GoldCase, brief: Brief) -> Score:
     unit_errors = [case.figures[gi].raw for pi, gi in pairs if _unit(brief.figures[pi].unit) != _unit(
         case.figures[gi].unit) and case.figures[gi].status != "ignore"]
     magnitude = _magnitude_errors(case, brief)
+    agreements = [field_agreement(brief.figures[pi], case.figures[gi]) for pi, gi in pairs
+                  if case.figures[gi].status != "ignore"]
+    labels = {name: sum(a[name] for a in agreements) / len(agreements) if agreements else 1.0
+              for name in LABEL_FIELDS}
     missed = [case.figures[gi].raw for gi in required if gi not in matched_gold]
     unmatched = [brief.figures[pi].raw for pi in range(len(brief.figures)) if pi not in {p for p, _ in pairs}]
     return Score(
@@ -101,8 +118,9 @@ def figures(case: GoldCase, brief: Brief) -> Score:
         f"P={precision:.2f} R={recall:.2f} F1={f1:.2f}; missed {missed or 'none'}; unmatched {unmatched or 'none'}",
         {"precision": precision, "recall": recall, "f1": f1, "tp": true_pos, "predicted": counted,
          "required": len(required), "found": len(found), "value_accuracy": exact / len(pairs) if pairs else 1.0,
-         "magnitude_errors": magnitude, "unit_errors": unit_errors, "missed": missed, "unmatched": unmatched,
-         "matched_gold": sorted(matched_gold)},
+         "magnitude_errors": magnitude, "unit_errors": unit_errors,
+         "labels": labels, "label_agreement": sum(labels.values()) / len(labels), "missed": missed,
+         "unmatched": unmatched, "matched_gold": sorted(matched_gold)},
     )
 
 
