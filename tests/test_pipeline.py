@@ -188,6 +188,35 @@ def test_a_shifted_label_is_moved_or_dropped(settings: Settings) -> None:
     assert any("the model was labelling '12345'" in w for w in brief.warnings)
 
 
+def test_labels_are_checked_like_prose(settings: Settings) -> None:
+    def drifting(request):  # type: ignore[no-untyped-def]
+        data = labelling_reply()(request)
+        data["figures"][0].update(what="operatives killed in伊拉克", where="伊拉克", source="CENTCOM")
+        data["figures"][1].update(period="2019", where="Kurdistan 24")  # 2019 is not in the article
+        for f in data["figures"]:
+            if "45,000" in f["number"]:
+                f["what"] = "more than 45,000 individuals and families from Syria and Iraq"[:48]
+        return data
+
+    brief = build_pipeline(settings, backend=FakeBackend([drifting])).summarize(seed_text("004"))
+    first, second = brief.figures[0], brief.figures[1]
+    assert (first.what, first.where, first.source) == ("operatives killed in", None, "CENTCOM")
+    assert sum("script the article does not use" in w for w in brief.warnings) == 2
+    assert second.period is None and any("'2019'" in w or "2019" in w for w in brief.warnings)
+    assert second.where is None  # 24 is not a number of this article either
+    last = next(f for f in brief.figures if f.raw == "more than 45,000")
+    assert last.what == "individuals and families from"  # no number, no word cut at the cap
+    def cyrillic(request):  # type: ignore[no-untyped-def]
+        data = labelling_reply()(request)
+        data["figures"][0].update(what="случаев", where="Moscow")
+        return data
+
+    text = "Записано 12 случаев в Москве."  # the article's script and the prompt's (Latin) are both kept
+    brief = build_pipeline(settings, backend=FakeBackend([cyrillic])).summarize(text)
+    assert (brief.figures[0].what, brief.figures[0].where) == ("случаев", "Moscow")
+    assert not any("script" in w for w in brief.warnings)
+
+
 @pytest.mark.parametrize(("anchor", "kept"), [(",196", True), (" 196", True), ("196 operations", True),
                                               ("19", False), (",500", False), ("", False)])
 def test_anchor_matching(anchor: str, kept: bool) -> None:

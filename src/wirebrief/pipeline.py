@@ -16,7 +16,7 @@ from wirebrief.llm import ChatBackend, StructuredLLM
 from wirebrief.normalize import Document, Kind, normalize
 from wirebrief.numbers import figure_candidates, find_numbers, mark
 from wirebrief.prompts import Prompt, load_prompt
-from wirebrief.schema import SCHEMA_VERSION, Brief, Meta, draft_model
+from wirebrief.schema import SCHEMA_VERSION, UNITS, Brief, Meta, draft_model
 from wirebrief.settings import Settings
 from wirebrief.verify import build_figures, checked_prose
 
@@ -143,7 +143,7 @@ class Pipeline:
         values = [m.value for m in mentions]
         candidates = figure_candidates(doc.text, mentions)
         response_model = draft_model([m.id for m in candidates])
-        messages = prompt.render(article=mark(doc.text, candidates))
+        messages = prompt.render(article=mark(doc.text, candidates), units=UNITS)
         context: dict[str, Any] = {"article_values": values, "number_reasks": 1}
         draft, stats = self.llm.generate(messages, response_model, context)
         figures, figure_warnings = build_figures(draft, candidates, doc.text)

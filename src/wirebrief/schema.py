@@ -74,11 +74,14 @@ class Brief(BaseModel):
 
 # --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
 
-HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 90
+HEADLINE_CAP, SUMMARY_CAP, POINT_CAP, WHAT_CAP = 90, 260, 90, 48
 """Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
-Short = Annotated[str, Field(max_length=48)]
+Short = Annotated[str, Field(max_length=WHAT_CAP)]
 Tiny = Annotated[str, Field(max_length=32)]
-Word = Annotated[str, Field(max_length=16, pattern=r"^[A-Za-z%$€£]+$")]
+UNITS = ("people", "operations", "attacks", "missions", "events", "vehicles", "weapons", "buildings", "items",
+         "USD", "EUR", "GBP", "percent", "years", "months", "days", "hours", "km", "tonnes")
+"""The units a label may name: a closed list, so briefs can be aggregated (a currency or % found by code wins)."""
+Unit = Literal[UNITS]  # type: ignore[valid-type]
 Anchor = Annotated[str, Field(max_length=32, pattern=r"^[$€£0-9A-Za-z][$€£0-9A-Za-z,.%\- ]*$")]
 """Starts with a digit, letter or currency sign: the grammar rules out ",196" or ".000153" artifacts."""
 
@@ -88,7 +91,7 @@ class FigureLabel(BaseModel):
 
     id: int = Field(description="Id of the marked number, e.g. 12 for [#12].")
     number: Anchor = Field(description="The number as written after its [#id]: an anchor code checks.")
-    unit: Word | None = Field(description="Unit, one word: people, operations, attacks, USD, percent, years…")
+    unit: Unit | None = Field(description="Unit, from a closed list: people, operations, attacks, USD, percent…")
     what: Short | None = Field(description="What is counted, 2-5 words; null if not a figure to list.")
     where: Tiny | None = Field(description="Place, if stated.")
     period: Tiny | None = Field(description="Time covered, if stated.")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
-from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure, FigureLabel
+from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, WHAT_CAP, Draft, Figure, FigureLabel
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "st", "gov", "sen", "rep",
@@ -72,9 +73,48 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
             assigned[target.id] = label
             warnings.append(f"moved a label from {mention.raw!r} to {target.raw!r}, the number it names")
     sentences = sentence_spans(text)
-    figures = [_figure(by_id[i], label, text, sentences) for i, label in assigned.items()]
+    labels = _LabelGuard(text, warnings)
+    figures = [_figure(by_id[i], label, text, sentences, labels) for i, label in assigned.items()]
     figures.sort(key=lambda f: f.span)
     return figures, warnings
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ")[0]  # LATIN, CJK, CYRILLIC, ARABIC…
+
+
+class _LabelGuard:
+    """Labels are checked like prose: a number in a label must be in the article, or the field is emptied.
+    They also keep only letters of the article's scripts and Latin (the prompt's): a small model sometimes
+    drifts into another language mid-label (seen: Qwen writing "in伊拉克" for "in Iraq")."""
+
+    def __init__(self, text: str, warnings: list[str]) -> None:
+        self.values = [m.value for m in find_numbers(text)]
+        self.scripts = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
+        self.warnings = warnings
+
+    def __call__(self, value: str | None) -> str | None:
+        value = _blank_to_none(value)
+        if value is None:
+            return None
+        if bad := unverified_numbers(value, self.values):
+            self.warnings.append(f"emptied the label {value!r}: numbers not in the article ({', '.join(bad)})")
+            return None
+        if all(_script(ch) in self.scripts for ch in value if ch.isalpha()):
+            return value
+        kept = " ".join("".join(ch for ch in value if not ch.isalpha() or _script(ch) in self.scripts).split())
+        self.warnings.append(f"removed letters of a script the article does not use from the label {value!r}")
+        return _blank_to_none(kept)
+
+    def what(self, value: str | None, mention: NumberMention) -> str:
+        """What is counted, without the number itself ('over 9,000 detainees' → 'detainees') and without a
+        word the grammar cut at the cap."""
+        what = self(value) or ""
+        if len(what) >= WHAT_CAP:
+            what = what.rsplit(" ", 1)[0]
+        if what.lower().startswith(mention.raw.lower()):
+            what = what[len(mention.raw):]
+        return _LEADING_NUMBER.sub("", what.strip()).strip()
 
 
 def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, FigureLabel]) -> NumberMention | None:
@@ -85,17 +125,18 @@ def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, Fig
     return None
 
 
-def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: list[tuple[int, int]]) -> Figure:
+def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: list[tuple[int, int]],
+            clean: _LabelGuard) -> Figure:
     qs, qe = quote_for(text, sentences, mention)
     return Figure(
         value=mention.value,
         raw=mention.raw,
         unit=mention.unit or _blank_to_none(label.unit),
-        what=_LEADING_NUMBER.sub("", (label.what or "").strip()),
+        what=clean.what(label.what, mention),
         qualifier=mention.qualifier,
-        where=_blank_to_none(label.where),
-        period=_blank_to_none(label.period),
-        source=_blank_to_none(label.source),
+        where=clean(label.where),
+        period=clean(label.period),
+        source=clean(label.source),
         quote=text[qs:qe],
         span=(mention.start, mention.end),
         quote_span=(qs, qe),

@@ -140,7 +140,8 @@ def _magnitude_errors(case: GoldCase, brief: Brief) -> int:
 
 
 def grounding(text: str, brief: Brief) -> Score:
-    """Share of figures whose quote is verbatim in the article and holds the figure's value; invented numbers."""
+    """Share of figures whose quote is verbatim in the article and holds the figure's value; invented numbers
+    (in figures, prose or labels)."""
     values = [m.value for m in find_numbers(text)]
     grounded = 0
     invented: list[str] = []
@@ -151,7 +152,8 @@ def grounding(text: str, brief: Brief) -> Score:
         if not any(same_value(f.value, v) for v in values):
             invented.append(f.raw)
     prose = [brief.headline, brief.summary, *brief.key_points]
-    invented += [raw for piece in prose for raw in unverified_numbers(piece, values)]
+    labels = [v for f in brief.figures for v in (f.what, f.where, f.period, f.source) if v]
+    invented += [raw for piece in prose + labels for raw in unverified_numbers(piece, values)]
     share = grounded / len(brief.figures) if brief.figures else 1.0
     return Score(share, f"{grounded}/{len(brief.figures)} grounded; invented numbers: {invented or 'none'}",
                  {"grounded_share": share, "invented": invented, "invented_count": len(invented)})

@@ -90,7 +90,7 @@ def labelling_reply(summary: str = "A short summary.", headline: str = "A headli
 
     def reply(request: dict[str, Any]) -> dict[str, Any]:
         text = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        figures = [{"id": i, "number": anchor(text, i), "what": f"thing {i}", "unit": "people", "where": "Iraq",
+        figures = [{"id": i, "number": anchor(text, i), "what": "counted things", "unit": "people", "where": "Iraq",
                     "period": None, "source": "CENTCOM"} for i in candidate_ids(request)]
         return {"headline": headline, "summary": summary, "key_points": ["A point."], "figures": figures}
 
