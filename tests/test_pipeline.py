@@ -188,9 +188,10 @@ def test_a_shifted_label_is_moved_or_dropped(settings: Settings) -> None:
     assert any("the model was labelling '12345'" in w for w in brief.warnings)
 
 
-def test_labels_are_checked_like_prose(settings: Settings) -> None:
+def test_labels_and_prose_keep_to_the_article(settings: Settings) -> None:
     def drifting(request):  # type: ignore[no-untyped-def]
-        data = labelling_reply()(request)
+        data = labelling_reply(headline="ISIS 构成 threat persists",
+                               summary="CENTCOM counted 94 missions 构成.")(request)
         data["figures"][0].update(what="operatives killed in伊拉克", where="伊拉克", source="CENTCOM")
         data["figures"][1].update(period="2019", where="Kurdistan 24")  # 2019 is not in the article
         for f in data["figures"]:
@@ -199,9 +200,10 @@ def test_labels_are_checked_like_prose(settings: Settings) -> None:
         return data
 
     brief = build_pipeline(settings, backend=FakeBackend([drifting])).summarize(seed_text("004"))
+    assert (brief.headline, brief.summary) == ("ISIS threat persists", "CENTCOM counted 94 missions.")
     first, second = brief.figures[0], brief.figures[1]
     assert (first.what, first.where, first.source) == ("operatives killed in", None, "CENTCOM")
-    assert sum("script the article does not use" in w for w in brief.warnings) == 2
+    assert sum("script the article does not use" in w for w in brief.warnings) == 4
     assert second.period is None and any("'2019'" in w or "2019" in w for w in brief.warnings)
     assert second.where is None  # 24 is not a number of this article either
     last = next(f for f in brief.figures if f.raw == "more than 45,000")

@@ -148,7 +148,7 @@ class Pipeline:
         draft, stats = self.llm.generate(messages, response_model, context)
         figures, figure_warnings = build_figures(draft, candidates, doc.text)
         first_line = doc.text.split("\n", 1)[0][:120]
-        headline, summary, key_points, prose_warnings = checked_prose(draft, values, first_line)
+        headline, summary, key_points, prose_warnings = checked_prose(draft, doc.text, first_line)
         ident = self.backend.identity
         return Brief(
             brief_id=brief_id_for(key),

@@ -16,6 +16,7 @@ _ABBREVIATIONS = {
 _SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
 _LEADING_NUMBER = re.compile(rf"^[$€£]?\d[\d.,]*\s*{_SCALE}?\s+(?=\S)(?!{_SCALE}\b)")
 """'196 operations' → 'operations': the value is in its own field; 'what' says what is counted."""
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?…])")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|\n+")
 
 
@@ -83,14 +84,29 @@ def _script(ch: str) -> str:
     return unicodedata.name(ch, "?").split(" ")[0]  # LATIN, CJK, CYRILLIC, ARABIC…
 
 
+class _Scripts:
+    """Model text keeps only letters of the article's scripts and Latin (the prompt's): a small model sometimes
+    drifts into another language mid-phrase (seen: Qwen writing "in伊拉克" for "in Iraq")."""
+
+    def __init__(self, text: str, warnings: list[str]) -> None:
+        self.allowed = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
+        self.warnings = warnings
+
+    def __call__(self, kind: str, value: str) -> str:
+        if all(_script(ch) in self.allowed for ch in value if ch.isalpha()):
+            return value
+        self.warnings.append(f"removed letters of a script the article does not use from {kind} {value!r}")
+        kept = " ".join("".join(ch for ch in value if not ch.isalpha() or _script(ch) in self.allowed).split())
+        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", kept)
+
+
 class _LabelGuard:
-    """Labels are checked like prose: a number in a label must be in the article, or the field is emptied.
-    They also keep only letters of the article's scripts and Latin (the prompt's): a small model sometimes
-    drifts into another language mid-label (seen: Qwen writing "in伊拉克" for "in Iraq")."""
+    """Labels are checked like prose: a number in a label must be in the article, or the field is emptied;
+    letters of a foreign script are removed."""
 
     def __init__(self, text: str, warnings: list[str]) -> None:
         self.values = [m.value for m in find_numbers(text)]
-        self.scripts = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
+        self.scripts = _Scripts(text, warnings)
         self.warnings = warnings
 
     def __call__(self, value: str | None) -> str | None:
@@ -100,11 +116,7 @@ class _LabelGuard:
         if bad := unverified_numbers(value, self.values):
             self.warnings.append(f"emptied the label {value!r}: numbers not in the article ({', '.join(bad)})")
             return None
-        if all(_script(ch) in self.scripts for ch in value if ch.isalpha()):
-            return value
-        kept = " ".join("".join(ch for ch in value if not ch.isalpha() or _script(ch) in self.scripts).split())
-        self.warnings.append(f"removed letters of a script the article does not use from the label {value!r}")
-        return _blank_to_none(kept)
+        return _blank_to_none(self.scripts("the label", value))
 
     def what(self, value: str | None, mention: NumberMention) -> str:
         """What is counted, without the number itself ('over 9,000 detainees' → 'detainees') and without a
@@ -165,11 +177,12 @@ def _untruncated(text: str, cap: int) -> str:
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
 
 
-def checked_prose(
-    draft: Draft, article_values: list[float], fallback_headline: str
-) -> tuple[str, str, list[str], list[str]]:
-    """Headline, summary and key points with every unverifiable number removed, and warnings saying so."""
+def checked_prose(draft: Draft, text: str, fallback_headline: str) -> tuple[str, str, list[str], list[str]]:
+    """Headline, summary and key points with every unverifiable number removed, letters of a script the
+    article does not use removed, and warnings saying so."""
     warnings: list[str] = []
+    article_values = [m.value for m in find_numbers(text)]
+    scripts = _Scripts(text, warnings)
 
     def keep(kind: str, piece: str) -> bool:
         bad = unverified_numbers(piece, article_values)
@@ -177,12 +190,15 @@ def checked_prose(
             warnings.append(f"dropped {kind} with numbers not in the article ({', '.join(bad)}): {piece!r}")
         return not bad
 
-    headline = _untruncated(tidy(draft.headline), HEADLINE_CAP)
+    def clean(kind: str, piece: str, cap: int) -> str:
+        return scripts(kind, _untruncated(tidy(piece), cap))
+
+    headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):
         headline = fallback_headline
-    summary_text = _untruncated(tidy(draft.summary), SUMMARY_CAP)
+    summary_text = clean("the summary", draft.summary, SUMMARY_CAP)
     summary = " ".join(
         summary_text[s:e] for s, e in sentence_spans(summary_text) if keep("a summary sentence", summary_text[s:e])
     )
-    points = [p for p in (_untruncated(tidy(k), POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
+    points = [p for p in (clean("a key point", k, POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
     return headline, summary, points, warnings
