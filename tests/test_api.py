@@ -89,8 +89,10 @@ def test_bad_input_statuses(client: TestClient, body: dict, status: int, kind: s
 def test_wrong_content_type_and_bad_bytes(client: TestClient) -> None:
     r = client.post("/v1/briefs", content=TEXT, headers={"content-type": "text/plain"})
     assert r.status_code == 415 and error_of(r)["type"] == "UnsupportedMediaType"
-    r = client.post("/v1/briefs", content=b'{"text": "\xff\xfe"}', headers={"content-type": "application/json"})
-    assert r.status_code == 400 and error_of(r)["type"] == "InvalidBody"
+    for path in ("/v1/briefs", "/v1/briefs:batch"):
+        r = client.post(path, content=b'{"text": "\xff\xfe"}', headers={"content-type": "application/json"})
+        assert r.status_code == 400 and error_of(r)["type"] == "InvalidBody", path
+        assert "UTF-8" in str(error_of(r)), path
     r = client.post("/v1/briefs", content=b"x" * 1_100_000, headers={"content-type": "application/json"})
     assert r.status_code == 413
 

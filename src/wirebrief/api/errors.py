@@ -77,7 +77,8 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers) if exc.headers else None
         kind = _HTTP_TYPES.get(exc.status_code, "HTTPError")
-        return error_response(exc.status_code, kind, str(exc.detail), None, headers)
+        detail = {"hint": "send the body as UTF-8 JSON"} if exc.status_code == 400 else None  # FastAPI's parse error
+        return error_response(exc.status_code, kind, str(exc.detail), detail, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
