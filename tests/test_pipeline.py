@@ -194,6 +194,7 @@ def test_labels_and_prose_keep_to_the_article(settings: Settings) -> None:
                                summary="CENTCOM counted 94 missions 构成.")(request)
         data["figures"][0].update(what="operatives killed in伊拉克", where="伊拉克", source="CENTCOM")
         data["figures"][1].update(period="2019", where="Kurdistan 24")  # 2019 is not in the article
+        data["figures"][2].update(what="operatives detained in Iraq and Syria", where="Iraq and Syria")
         for f in data["figures"]:
             if "45,000" in f["number"]:
                 f["what"] = "more than 45,000 individuals and families from Syria and Iraq"[:48]
@@ -206,6 +207,7 @@ def test_labels_and_prose_keep_to_the_article(settings: Settings) -> None:
     assert sum("script the article does not use" in w for w in brief.warnings) == 4
     assert second.period is None and any("'2019'" in w or "2019" in w for w in brief.warnings)
     assert second.where is None  # 24 is not a number of this article either
+    assert (brief.figures[2].what, brief.figures[2].where) == ("operatives detained", "Iraq and Syria")
     last = next(f for f in brief.figures if f.raw == "more than 45,000")
     assert last.what == "individuals and families from"  # no number, no word cut at the cap
     def cyrillic(request):  # type: ignore[no-untyped-def]

@@ -118,15 +118,19 @@ class _LabelGuard:
             return None
         return _blank_to_none(self.scripts("the label", value))
 
-    def what(self, value: str | None, mention: NumberMention) -> str:
-        """What is counted, without the number itself ('over 9,000 detainees' → 'detainees') and without a
-        word the grammar cut at the cap."""
+    def what(self, value: str | None, mention: NumberMention, where: str | None) -> str:
+        """What is counted, without the number itself ('over 9,000 detainees' → 'detainees'), without a word
+        the grammar cut at the cap, and without the place when ``where`` already says it."""
         what = self(value) or ""
         if len(what) >= WHAT_CAP:
             what = what.rsplit(" ", 1)[0]
         if what.lower().startswith(mention.raw.lower()):
             what = what[len(mention.raw):]
-        return _LEADING_NUMBER.sub("", what.strip()).strip()
+        what = _LEADING_NUMBER.sub("", what.strip()).strip()
+        if where:
+            trimmed = re.sub(rf"\s+(?:in|across|from|of)\s+(?:the\s+)?{re.escape(where)}$", "", what, flags=re.I)
+            what = trimmed or what
+        return what
 
 
 def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, FigureLabel]) -> NumberMention | None:
@@ -140,13 +144,14 @@ def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, Fig
 def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: list[tuple[int, int]],
             clean: _LabelGuard) -> Figure:
     qs, qe = quote_for(text, sentences, mention)
+    where = clean(label.where)
     return Figure(
         value=mention.value,
         raw=mention.raw,
         unit=mention.unit or _blank_to_none(label.unit),
-        what=clean.what(label.what, mention),
+        what=clean.what(label.what, mention, where),
         qualifier=mention.qualifier,
-        where=clean(label.where),
+        where=where,
         period=clean(label.period),
         source=clean(label.source),
         quote=text[qs:qe],
