@@ -254,15 +254,22 @@ def eval_run(
             table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", "-", r.error or "")
             continue
         f, g, sm, op = (r.scores[k] for k in ("figures", "grounding", "summary", "operations"))
-        table.add_row(r.id, f"{f['precision']:.2f}", f"{f['recall']:.2f}", f"{f['f1']:.2f}",
-                      f"{g['grounded_share']:.2f}", str(g["invented_count"]), f"{f['label_agreement']:.2f}",
-                      f"{sm['key_fact_recall']:.2f}", str(op["attempts"]), f"{op['latency_s']:.1f}")
+        table.add_row(r.id, *_eval_cells(f["precision"], f["recall"], f["f1"], g["grounded_share"],
+                                         g["invented_count"], f["label_agreement"], sm["key_fact_recall"],
+                                         op["attempts"], op["latency_s"]))
     m = run.metrics
-    table.add_row("ALL (micro)", f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}",
-                  f"{m['grounded_share']:.2f}", f"{m['invented']:.0f}", f"{m['label_agreement']:.2f}",
-                  f"{m['key_fact_recall']:.2f}", f"{m['attempts']:.0f}", f"{m['latency_s']:.1f}")
+    table.add_row("ALL (micro)", *_eval_cells(m["precision"], m["recall"], m["f1"], m["grounded_share"], m["invented"],
+                                              m["label_agreement"], m["key_fact_recall"], m["attempts"],
+                                              m["latency_s"]))
     out.print(table)
     out.print(f"run record: {path} (wall {run.wall_seconds:.1f} s)")
+
+
+def _eval_cells(*values: float) -> list[str]:
+    """P, R, F1, grounded, invented, labels, key facts, attempts, seconds: one row of the eval table."""
+    *shares, invented, labels, key_facts, attempts, seconds = values
+    return [f"{v:.2f}" for v in shares] + [f"{invented:.0f}", f"{labels:.2f}", f"{key_facts:.2f}",
+                                            f"{attempts:.0f}", f"{seconds:.1f}"]
 
 
 def _thresholds(pairs: list[str]) -> dict[str, float]:

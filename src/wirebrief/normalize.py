@@ -15,9 +15,11 @@ _HTML_HINT = re.compile(r"<(html|body|article|p|div|h[1-6]|span|br|!doctype)\b",
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CC = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 """Unicode category Cc except tab and newline (CR is folded into LF first)."""
-_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ud800-\udfff]")
+_CONTROL = re.compile(f"[{_CC}]")
+_JUNK = re.compile(rf"[{_CC}\ue000-\uf8ff\ud800-\udfff]")
+"""Cc, private use (Co) and surrogates (Cs): what binary junk decodes to."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Code finds the numbers; the model only chooses among them and labels them. Nothi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -254,7 +255,7 @@ def tidy(text: str) -> str:
     return unmark(text).lstrip(".,;:–—- ")
 
 
-def unverified_numbers(text: str, article_values: list[float]) -> list[str]:
+def unverified_numbers(text: str, article_values: Sequence[float]) -> list[str]:
     """Numbers written in ``text`` whose value is not any number of the article."""
     return [
         m.raw

@@ -18,7 +18,7 @@ from wirebrief.numbers import figure_candidates, find_numbers, mark
 from wirebrief.prompts import Prompt, load_prompt
 from wirebrief.schema import SCHEMA_VERSION, UNITS, Brief, Meta, draft_model
 from wirebrief.settings import Settings
-from wirebrief.verify import build_figures, checked_prose
+from wirebrief.verify import Article, build_figures, checked_prose
 
 _CODE_FILES = ("numbers.py", "verify.py", "normalize.py", "schema.py", "llm/embedded.py")
 
@@ -146,9 +146,10 @@ class Pipeline:
         messages = prompt.render(article=mark(doc.text, candidates), units=UNITS)
         context: dict[str, Any] = {"article_values": values, "number_reasks": 1}
         draft, stats = self.llm.generate(messages, response_model, context)
-        figures, figure_warnings = build_figures(draft, candidates, doc.text)
+        article = Article.of(doc.text, mentions)
+        figures, figure_warnings = build_figures(draft, candidates, article)
         first_line = doc.text.split("\n", 1)[0][:120]
-        headline, summary, key_points, prose_warnings = checked_prose(draft, doc.text, first_line)
+        headline, summary, key_points, prose_warnings = checked_prose(draft, article, first_line)
         ident = self.backend.identity
         return Brief(
             brief_id=brief_id_for(key),

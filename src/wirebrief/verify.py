@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, WHAT_CAP, Draft, Figure, FigureLabel
@@ -45,14 +46,29 @@ def quote_for(text: str, sentences: list[tuple[int, int]], mention: NumberMentio
     return mention.start, mention.end
 
 
-def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tuple[list[Figure], list[str]]:
+@dataclass(frozen=True)
+class Article:
+    """What model output is checked against, computed once per article: its text, the values of every
+    number in it, and the scripts its letters use (plus Latin, the prompt's)."""
+
+    text: str
+    values: tuple[float, ...]
+    scripts: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str, mentions: list[NumberMention]) -> Article:
+        scripts = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
+        return cls(text, tuple(m.value for m in mentions), frozenset(scripts))
+
+
+def build_figures(draft: Draft, candidates: list[NumberMention], article: Article) -> tuple[list[Figure], list[str]]:
     """Figures for the labels the model gave; value, raw, quote and spans come from the text.
 
     A label whose anchor names its own candidate is kept. A label whose anchor names another candidate (the
     model lost its place, e.g. skipped a photo counter) is moved there when that is unambiguous: exactly one
     candidate has the anchor's value and it has no label of its own. Any other label is dropped.
     """
-    by_id = {m.id: m for m in mentions}
+    by_id = {m.id: m for m in candidates}
     assigned: dict[int, FigureLabel] = {}
     strays: list[tuple[FigureLabel, NumberMention]] = []
     warnings: list[str] = []
@@ -67,15 +83,15 @@ def build_figures(draft: Draft, mentions: list[NumberMention], text: str) -> tup
         else:
             strays.append((label, mention))
     for label, mention in strays:
-        target = _realign(label.number, mentions, assigned)
+        target = _realign(label.number, candidates, assigned)
         if target is None:
             warnings.append(f"dropped the label for {mention.raw!r}: the model was labelling {label.number!r}")
         else:
             assigned[target.id] = label
             warnings.append(f"moved a label from {mention.raw!r} to {target.raw!r}, the number it names")
-    sentences = sentence_spans(text)
-    labels = _LabelGuard(text, warnings)
-    figures = [_figure(by_id[i], label, text, sentences, labels) for i, label in assigned.items()]
+    sentences = sentence_spans(article.text)
+    labels = _LabelGuard(article, warnings)
+    figures = [_figure(by_id[i], label, article.text, sentences, labels) for i, label in assigned.items()]
     figures.sort(key=lambda f: f.span)
     return figures, warnings
 
@@ -84,39 +100,31 @@ def _script(ch: str) -> str:
     return unicodedata.name(ch, "?").split(" ")[0]  # LATIN, CJK, CYRILLIC, ARABIC…
 
 
-class _Scripts:
-    """Model text keeps only letters of the article's scripts and Latin (the prompt's): a small model sometimes
-    drifts into another language mid-phrase (seen: Qwen writing "in伊拉克" for "in Iraq")."""
-
-    def __init__(self, text: str, warnings: list[str]) -> None:
-        self.allowed = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
-        self.warnings = warnings
-
-    def __call__(self, kind: str, value: str) -> str:
-        if all(_script(ch) in self.allowed for ch in value if ch.isalpha()):
-            return value
-        self.warnings.append(f"removed letters of a script the article does not use from {kind} {value!r}")
-        kept = " ".join("".join(ch for ch in value if not ch.isalpha() or _script(ch) in self.allowed).split())
-        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", kept)
+def _in_scripts(kind: str, value: str, article: Article, warnings: list[str]) -> str:
+    """Model text keeps only letters of the article's scripts: a small model sometimes drifts into another
+    language mid-phrase (seen: Qwen writing "in伊拉克" for "in Iraq")."""
+    if all(_script(ch) in article.scripts for ch in value if ch.isalpha()):
+        return value
+    warnings.append(f"removed letters of a script the article does not use from {kind} {value!r}")
+    kept = " ".join("".join(ch for ch in value if not ch.isalpha() or _script(ch) in article.scripts).split())
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", kept)
 
 
 class _LabelGuard:
     """Labels are checked like prose: a number in a label must be in the article, or the field is emptied;
     letters of a foreign script are removed."""
 
-    def __init__(self, text: str, warnings: list[str]) -> None:
-        self.values = [m.value for m in find_numbers(text)]
-        self.scripts = _Scripts(text, warnings)
-        self.warnings = warnings
+    def __init__(self, article: Article, warnings: list[str]) -> None:
+        self.article, self.warnings = article, warnings
 
     def __call__(self, value: str | None) -> str | None:
         value = _blank_to_none(value)
         if value is None:
             return None
-        if bad := unverified_numbers(value, self.values):
+        if bad := unverified_numbers(value, self.article.values):
             self.warnings.append(f"emptied the label {value!r}: numbers not in the article ({', '.join(bad)})")
             return None
-        return _blank_to_none(self.scripts("the label", value))
+        return _blank_to_none(_in_scripts("the label", value, self.article, self.warnings))
 
     def what(self, value: str | None, mention: NumberMention, where: str | None) -> str:
         """What is counted, without the number itself ('over 9,000 detainees' → 'detainees'), without a word
@@ -133,9 +141,11 @@ class _LabelGuard:
         return what
 
 
-def _realign(number: str, mentions: list[NumberMention], assigned: dict[int, FigureLabel]) -> NumberMention | None:
+def _realign(number: str, candidates: list[NumberMention],
+             assigned: dict[int, FigureLabel]) -> NumberMention | None:
+    """The one unlabelled candidate with the anchor's value, if there is exactly one."""
     values = [m.value for m in find_numbers(tidy(number))]
-    matches = [m for m in mentions if values and same_value(m.value, values[0])]
+    matches = [m for m in candidates if values and same_value(m.value, values[0])]
     if len(matches) == 1 and matches[0].id not in assigned:
         return matches[0]
     return None
@@ -182,21 +192,19 @@ def _untruncated(text: str, cap: int) -> str:
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
 
 
-def checked_prose(draft: Draft, text: str, fallback_headline: str) -> tuple[str, str, list[str], list[str]]:
+def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tuple[str, str, list[str], list[str]]:
     """Headline, summary and key points with every unverifiable number removed, letters of a script the
     article does not use removed, and warnings saying so."""
     warnings: list[str] = []
-    article_values = [m.value for m in find_numbers(text)]
-    scripts = _Scripts(text, warnings)
 
     def keep(kind: str, piece: str) -> bool:
-        bad = unverified_numbers(piece, article_values)
+        bad = unverified_numbers(piece, article.values)
         if bad:
             warnings.append(f"dropped {kind} with numbers not in the article ({', '.join(bad)}): {piece!r}")
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:
-        return scripts(kind, _untruncated(tidy(piece), cap))
+        return _in_scripts(kind, _untruncated(tidy(piece), cap), article, warnings)
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +17,8 @@ from wirebrief.pipeline import Job, Pipeline
 from wirebrief.schema import Brief
 from wirebrief.settings import Settings
 from wirebrief.worker import ModelWorker
+
+T = TypeVar("T")
 
 
 class BriefService:
@@ -37,23 +40,20 @@ class BriefService:
 
     async def brief(self, req: BriefRequest) -> Brief:
         """A brief: from the cache at once, or from the model in turn; 504 leaves the work running."""
-        with self._counting_errors():
-            job = await self._job(req)
-            hit = None if req.options.no_cache else self.pipeline.cached(job)
-            if hit is not None:
-                self.metrics.brief(hit)
-                return hit
-            return await self._made(job, fresh=req.options.no_cache)
+        return await self._serve(req, self.pipeline.cached, lambda brief: brief)
 
     async def brief_json(self, req: BriefRequest) -> bytes:
         """The same brief as JSON; a cache hit is served as the bytes the cache keeps (no copy, no dump)."""
+        return await self._serve(req, self.pipeline.cached_json, lambda brief: brief.model_dump_json().encode())
+
+    async def _serve(self, req: BriefRequest, cached: Callable[[Job], T | None], made: Callable[[Brief], T]) -> T:
         with self._counting_errors():
             job = await self._job(req)
-            hit = None if req.options.no_cache else self.pipeline.cached_json(job)
+            hit = None if req.options.no_cache else cached(job)
             if hit is not None:
                 self.metrics.cache_hit()
                 return hit
-            return (await self._made(job, fresh=req.options.no_cache)).model_dump_json().encode()
+            return made(await self._made(job, fresh=req.options.no_cache))
 
     async def _made(self, job: Job, *, fresh: bool) -> Brief:
         """The brief from the model worker, in turn (single-flight per key)."""

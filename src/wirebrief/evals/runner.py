@@ -59,7 +59,7 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "value_accuracy": sum(f["value_accuracy"] for f in fig) / n,
         "magnitude_errors": float(sum(f["magnitude_errors"] for f in fig)),
         "unit_errors": float(sum(len(f["unit_errors"]) for f in fig)),
-        "label_agreement": sum(f.get("label_agreement", 0.0) for f in fig) / n,
+        "label_agreement": sum(f["label_agreement"] for f in fig) / n,
         "grounded_share": sum(r.scores["grounding"]["grounded_share"] for r in ok) / n,
         "invented": float(sum(r.scores["grounding"]["invented_count"] for r in ok)),
         "key_fact_recall": sum(r.scores["summary"]["key_fact_recall"] for r in ok) / n,
@@ -80,10 +80,10 @@ def run_eval(pipeline: Pipeline, cases: list[GoldCase], root: Path, *, repeat: i
         for case in cases:
             text = case.text(root)
             try:
-                brief = pipeline.summarize(text, prompt_id=prompt_id, read_cache=use_cache and k == 0,
-                                           write_cache=use_cache)
-                doc_text = pipeline.prepare(text, prompt_id=prompt_id).doc.text  # memoized: no second pass
-                results.append(CaseResult(id=case.id, repeat=k, brief=brief, scores=score_case(case, doc_text, brief)))
+                job = pipeline.prepare(text, prompt_id=prompt_id)
+                brief = pipeline.run(job, read_cache=use_cache and k == 0, write_cache=use_cache)
+                scores = score_case(case, job.doc.text, brief)
+                results.append(CaseResult(id=case.id, repeat=k, brief=brief, scores=scores))
             except WirebriefError as exc:
                 results.append(CaseResult(id=case.id, repeat=k, error=f"{type(exc).__name__}: {exc.message}"))
             if progress:

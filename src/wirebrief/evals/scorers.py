@@ -40,19 +40,18 @@ def _words(*parts: str | None) -> set[str]:
     return {w for part in parts if part for w in _WORD.findall(part.lower()) if w not in _STOP}
 
 
+def _jaccard(a: set[str], b: set[str], empty: float) -> float:
+    return len(a & b) / len(a | b) if a | b else empty
+
+
 def label_similarity(p: Figure, g: GoldFigure) -> float:
     """Token overlap (Jaccard) of what/where/period."""
-    a, b = _words(p.what, p.where, p.period), _words(g.what, g.where, g.period)
-    return len(a & b) / len(a | b) if a | b else 0.0
+    return _jaccard(_words(p.what, p.where, p.period), _words(g.what, g.where, g.period), empty=0.0)
 
 
 def field_agreement(p: Figure, g: GoldFigure) -> dict[str, float]:
     """Per label field, token overlap (Jaccard) with the gold; both empty counts as agreement."""
-    out = {}
-    for name in LABEL_FIELDS:
-        a, b = _words(getattr(p, name)), _words(getattr(g, name))
-        out[name] = len(a & b) / len(a | b) if a | b else 1.0
-    return out
+    return {name: _jaccard(_words(getattr(p, name)), _words(getattr(g, name)), empty=1.0) for name in LABEL_FIELDS}
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
