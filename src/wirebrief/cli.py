@@ -16,6 +16,7 @@ from rich.table import Table
 
 from wirebrief import batch
 from wirebrief.errors import WirebriefError
+from wirebrief.evals.commands import eval_app
 from wirebrief.render import markdown
 from wirebrief.schema import BriefRecord
 from wirebrief.settings import Settings, get_settings
@@ -29,8 +30,6 @@ cache_app = typer.Typer(help="Inspect or clear the brief cache.", no_args_is_hel
 prompts_app = typer.Typer(help="List and show the prompt files.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 app.add_typer(prompts_app, name="prompts")
-eval_app = typer.Typer(help="Score briefs against the hand-labelled gold records; gate prompt changes.",
-                       no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -216,126 +215,6 @@ def prompts_show(prompt_id: Annotated[str, typer.Argument(help="The prompt id.")
                   highlight=False)
     except WirebriefError as exc:
         raise _fail(exc) from None
-
-
-@eval_app.command("run")
-def eval_run(
-    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = ROOT / "evals" / "gold",
-    prompt: Annotated[str | None, typer.Option(help="Prompt id to evaluate.")] = None,
-    backend: Annotated[str | None, typer.Option(help="embedded or openai.")] = None,
-    model: Annotated[str | None, typer.Option(help="GGUF path (embedded) or model name (openai).")] = None,
-    repeat: Annotated[int, typer.Option(min=1, help="Runs of every case; repeats bypass the cache (noise).")] = 1,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute every brief.")] = False,
-    runs_dir: Annotated[Path, typer.Option(help="Where run records go.")] = ROOT / "evals" / "runs",
-) -> None:
-    """Run the pipeline over the gold cases, score every brief, save a run record, print a table."""
-    from wirebrief.evals.cases import load_cases
-    from wirebrief.evals.runner import run_eval, save_run
-
-    updates: dict[str, object] = {}
-    if backend:
-        updates["backend"] = backend
-    if model:
-        updates["openai_model" if (backend or get_settings().backend) == "openai" else "model_path"] = model
-    settings = get_settings().model_copy(update=updates)
-    try:
-        gold = load_cases(cases)
-        pipeline = _pipeline(settings)
-    except (WirebriefError, FileNotFoundError) as exc:
-        raise _fail(exc if isinstance(exc, WirebriefError) else WirebriefError(str(exc))) from None
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as progress:
-        task = progress.add_task("evaluating", total=len(gold) * repeat)
-        run = run_eval(pipeline, gold, ROOT, repeat=repeat, use_cache=not no_cache, prompt_id=prompt,
-                       progress=lambda _: progress.advance(task))
-    path = save_run(run, runs_dir)
-    table = Table("article", "P", "R", "F1", "grounded", "invented", "labels", "key facts", "attempts", "s")
-    for r in run.cases:
-        if r.brief is None:
-            table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", "-", r.error or "")
-            continue
-        f, g, sm, op = (r.scores[k] for k in ("figures", "grounding", "summary", "operations"))
-        table.add_row(r.id, *_eval_cells(f["precision"], f["recall"], f["f1"], g["grounded_share"],
-                                         g["invented_count"], f["label_agreement"], sm["key_fact_recall"],
-                                         op["attempts"], op["latency_s"]))
-    m = run.metrics
-    table.add_row("ALL (micro)", *_eval_cells(m["precision"], m["recall"], m["f1"], m["grounded_share"], m["invented"],
-                                              m["label_agreement"], m["key_fact_recall"], m["attempts"],
-                                              m["latency_s"]))
-    out.print(table)
-    out.print(f"run record: {path} (wall {run.wall_seconds:.1f} s)")
-
-
-def _eval_cells(*values: float) -> list[str]:
-    """P, R, F1, grounded, invented, labels, key facts, attempts, seconds: one row of the eval table."""
-    *shares, invented, labels, key_facts, attempts, seconds = values
-    return [f"{v:.2f}" for v in shares] + [f"{invented:.0f}", f"{labels:.2f}", f"{key_facts:.2f}",
-                                            f"{attempts:.0f}", f"{seconds:.1f}"]
-
-
-def _thresholds(pairs: list[str]) -> dict[str, float]:
-    try:
-        return {k: float(v) for k, v in (p.split("=", 1) for p in pairs)}
-    except ValueError:
-        raise typer.BadParameter("use METRIC=VALUE, e.g. --fail-under recall=0.95") from None
-
-
-@eval_app.command("compare")
-def eval_compare(
-    base: Annotated[Path, typer.Argument(help="Baseline: a run record or evals/baseline.json.")],
-    cand: Annotated[Path, typer.Argument(help="Candidate run record.")],
-    fail_under: Annotated[list[str] | None, typer.Option(help="METRIC=VALUE absolute gate; repeatable.")] = None,
-    noise: Annotated[float | None, typer.Option(help="Override the noise floor for the F1 delta.")] = None,
-) -> None:
-    """Paired per-article F1 deltas, a bootstrap 95% interval, flipped figures; exit 1 on a regression."""
-    from wirebrief.evals.compare import compare, load_summary
-
-    result = compare(load_summary(base), load_summary(cand), noise_floor=noise,
-                     fail_under=_thresholds(fail_under or []))
-    table = Table("article", "ΔF1")
-    for case_id, delta in result.deltas.items():
-        table.add_row(case_id, f"{delta:+.3f}")
-    out.print(table)
-    out.print(f"mean ΔF1 {result.mean_delta:+.3f}, 95% CI [{result.interval[0]:+.3f}, {result.interval[1]:+.3f}], "
-              f"noise floor {result.noise_floor:.3f}")
-    out.print(f"correct → wrong: {result.flips_bad or 'none'}\nwrong → correct: {result.flips_good or 'none'}")
-    if not result.passed:
-        for failure in result.failures:
-            err.print(f"[red]regression:[/] {failure}")
-        raise typer.Exit(1)
-    out.print("[green]no regression[/]")
-
-
-@eval_app.command("report")
-def eval_report(
-    run_path: Annotated[Path, typer.Argument(help="A run record.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
-    baseline: Annotated[Path | None, typer.Option(help="A run record to show beside this one.")] = None,
-    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = ROOT / "evals" / "gold",
-) -> None:
-    """One self-contained HTML report: highlighted figures per article, a table, a chart of recent runs."""
-    from wirebrief.evals.cases import load_cases
-    from wirebrief.evals.report import render
-    from wirebrief.evals.runner import load_run
-
-    run = load_run(run_path)
-    history = sorted((load_run(p) for p in run_path.parent.glob("*.json")), key=lambda r: r.created)[-8:]
-    html = render(run, load_cases(cases), ROOT, history or [run], load_run(baseline) if baseline else None)
-    output.write_text(html, encoding="utf-8")
-    out.print(f"wrote {output} ({len(html):,} bytes)")
-
-
-@eval_app.command("baseline")
-def eval_baseline(
-    run_path: Annotated[Path, typer.Argument(help="A run record (use --repeat 2 to measure the noise floor).")],
-    output: Annotated[Path, typer.Option("-o", "--output")] = ROOT / "evals" / "baseline.json",
-) -> None:
-    """Write the committed baseline summary that CI gates against."""
-    from wirebrief.evals.compare import measure_noise, summarize
-    from wirebrief.evals.runner import load_run
-
-    run = load_run(run_path)
-    output.write_text(json.dumps(summarize(run, measure_noise(run)), indent=1) + "\n")
-    out.print(f"wrote {output}")
 
 
 def main() -> None:

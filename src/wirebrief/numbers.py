@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Literal
 
 Kind = Literal["count", "money", "percent", "year", "date"]
+NON_FIGURE_KINDS: frozenset[str] = frozenset({"date"})
+"""Mentions that are numbers but never quantities (a calendar date); years stay quantities for the yardstick."""
 Qualifier = Literal["exact", "approximately", "at least", "more than", "less than", "up to"]
 
 _UNITS = {

@@ -1,0 +1,201 @@
+"""`wirebrief eval …`: run, score, compare, report and baseline the evals; check gold records; the finder yardstick.
+
+Thin like the rest of the CLI: parse, call `wirebrief.evals`, print.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from wirebrief.errors import WirebriefError
+
+eval_app = typer.Typer(help="Score briefs against the hand-labelled gold records; gate prompt changes.",
+                       no_args_is_help=True)
+ROOT = Path(__file__).resolve().parents[3]
+GOLD = ROOT / "evals" / "gold"
+YARDSTICK = ROOT / "evals" / "yardsticks" / "recognizers-text"
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+
+@eval_app.command("run")
+def eval_run(
+    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = GOLD,
+    prompt: Annotated[str | None, typer.Option(help="Prompt id to evaluate.")] = None,
+    backend: Annotated[str | None, typer.Option(help="embedded or openai.")] = None,
+    model: Annotated[str | None, typer.Option(help="GGUF path (embedded) or model name (openai).")] = None,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of every case; repeats bypass the cache (noise).")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute every brief.")] = False,
+    runs_dir: Annotated[Path, typer.Option(help="Where run records go.")] = ROOT / "evals" / "runs",
+) -> None:
+    """Run the pipeline over the gold cases, score every brief, save a run record, print a table."""
+    from wirebrief import cli
+    from wirebrief.evals.cases import load_cases
+    from wirebrief.evals.runner import run_eval, save_run
+
+    updates: dict[str, object] = {}
+    if backend:
+        updates["backend"] = backend
+    if model:
+        updates["openai_model" if (backend or cli.get_settings().backend) == "openai" else "model_path"] = model
+    settings = cli.get_settings().model_copy(update=updates)
+    try:
+        gold = load_cases(cases)
+        pipeline = cli._pipeline(settings)
+    except (WirebriefError, FileNotFoundError) as exc:
+        raise cli._fail(exc if isinstance(exc, WirebriefError) else WirebriefError(str(exc))) from None
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as progress:
+        task = progress.add_task("evaluating", total=len(gold) * repeat)
+        run = run_eval(pipeline, gold, ROOT, repeat=repeat, use_cache=not no_cache, prompt_id=prompt,
+                       progress=lambda _: progress.advance(task))
+    path = save_run(run, runs_dir)
+    table = Table("article", "P", "R", "F1", "grounded", "invented", "labels", "key facts", "attempts", "s")
+    for r in run.cases:
+        if r.brief is None:
+            table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", "-", r.error or "")
+            continue
+        f, g, sm, op = (r.scores[k] for k in ("figures", "grounding", "summary", "operations"))
+        table.add_row(r.id, *_eval_cells(f["precision"], f["recall"], f["f1"], g["grounded_share"],
+                                         g["invented_count"], f["label_agreement"], sm["key_fact_recall"],
+                                         op["attempts"], op["latency_s"]))
+    m = run.metrics
+    table.add_row("ALL (micro)", *_eval_cells(m["precision"], m["recall"], m["f1"], m["grounded_share"], m["invented"],
+                                              m["label_agreement"], m["key_fact_recall"], m["attempts"],
+                                              m["latency_s"]))
+    out.print(table)
+    out.print(f"run record: {path} (wall {run.wall_seconds:.1f} s)")
+
+
+def _eval_cells(*values: float) -> list[str]:
+    """P, R, F1, grounded, invented, labels, key facts, attempts, seconds: one row of the eval table."""
+    *shares, invented, labels, key_facts, attempts, seconds = values
+    return [f"{v:.2f}" for v in shares] + [f"{invented:.0f}", f"{labels:.2f}", f"{key_facts:.2f}",
+                                            f"{attempts:.0f}", f"{seconds:.1f}"]
+
+
+def _thresholds(pairs: list[str]) -> dict[str, float]:
+    try:
+        return {k: float(v) for k, v in (p.split("=", 1) for p in pairs)}
+    except ValueError:
+        raise typer.BadParameter("use METRIC=VALUE, e.g. --fail-under recall=0.95") from None
+
+
+@eval_app.command("compare")
+def eval_compare(
+    base: Annotated[Path, typer.Argument(help="Baseline: a run record or evals/baseline.json.")],
+    cand: Annotated[Path, typer.Argument(help="Candidate run record.")],
+    fail_under: Annotated[list[str] | None, typer.Option(help="METRIC=VALUE absolute gate; repeatable.")] = None,
+    noise: Annotated[float | None, typer.Option(help="Override the noise floor for the F1 delta.")] = None,
+) -> None:
+    """Paired per-article F1 deltas, a bootstrap 95% interval, flipped figures; exit 1 on a regression."""
+    from wirebrief.evals.compare import compare, load_summary
+
+    result = compare(load_summary(base), load_summary(cand), noise_floor=noise,
+                     fail_under=_thresholds(fail_under or []))
+    table = Table("article", "ΔF1")
+    for case_id, delta in result.deltas.items():
+        table.add_row(case_id, f"{delta:+.3f}")
+    out.print(table)
+    out.print(f"mean ΔF1 {result.mean_delta:+.3f}, 95% CI [{result.interval[0]:+.3f}, {result.interval[1]:+.3f}], "
+              f"noise floor {result.noise_floor:.3f}")
+    out.print(f"correct → wrong: {result.flips_bad or 'none'}\nwrong → correct: {result.flips_good or 'none'}")
+    if not result.passed:
+        for failure in result.failures:
+            err.print(f"[red]regression:[/] {failure}")
+        raise typer.Exit(1)
+    out.print("[green]no regression[/]")
+
+
+@eval_app.command("report")
+def eval_report(
+    run_path: Annotated[Path, typer.Argument(help="A run record.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
+    baseline: Annotated[Path | None, typer.Option(help="A run record to show beside this one.")] = None,
+    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = GOLD,
+) -> None:
+    """One self-contained HTML report: highlighted figures per article, a table, a chart of recent runs."""
+    from wirebrief.evals.cases import load_cases
+    from wirebrief.evals.report import render
+    from wirebrief.evals.runner import load_run
+
+    run = load_run(run_path)
+    history = sorted((load_run(p) for p in run_path.parent.glob("*.json")), key=lambda r: r.created)[-8:]
+    html = render(run, load_cases(cases), ROOT, history or [run], load_run(baseline) if baseline else None)
+    output.write_text(html, encoding="utf-8")
+    out.print(f"wrote {output} ({len(html):,} bytes)")
+
+
+@eval_app.command("baseline")
+def eval_baseline(
+    run_path: Annotated[Path, typer.Argument(help="A run record (use --repeat 2 to measure the noise floor).")],
+    output: Annotated[Path, typer.Option("-o", "--output")] = ROOT / "evals" / "baseline.json",
+) -> None:
+    """Write the committed baseline summary that CI gates against."""
+    from wirebrief.evals.compare import measure_noise, summarize
+    from wirebrief.evals.runner import load_run
+
+    run = load_run(run_path)
+    output.write_text(json.dumps(summarize(run, measure_noise(run)), indent=1) + "\n")
+    out.print(f"wrote {output}")
+
+
+@eval_app.command("check-gold")
+def eval_check_gold(
+    files: Annotated[list[Path], typer.Argument(help="Gold records (JSON) to check.")],
+    write: Annotated[bool, typer.Option("--write", help="Fill missing spans from quote+raw and save.")] = False,
+) -> None:
+    """Check gold records against their articles: quote verbatim, raw inside it, span on raw; --write fills spans."""
+    from wirebrief.evals.cases import place_spans
+    from wirebrief.normalize import normalize
+
+    bad = 0
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        article = ROOT / data.get("article", "")
+        if not article.is_file():
+            err.print(f"[red]{path}[/]: article {article} not found")
+            bad += 1
+            continue
+        problems = place_spans(data, normalize(article.read_text(encoding="utf-8")).text)
+        for problem in problems:
+            err.print(f"[red]{path}[/]: {problem}")
+        bad += bool(problems)
+        if write and not problems:
+            path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        if not problems:
+            out.print(f"{path}: ok ({len(data['figures'])} figures, {len(data['key_facts'])} key facts)")
+    if bad:
+        raise typer.Exit(1)
+
+
+@eval_app.command("finder")
+def eval_finder(
+    specs: Annotated[Path, typer.Option(help="Folder of Recognizers-Text spec files.")] = YARDSTICK,
+    write_baseline: Annotated[Path | None, typer.Option(help="Save the scores as the baseline CI gates on.")] = None,
+    misses: Annotated[int, typer.Option(help="Show this many misses and spurious mentions per file.")] = 0,
+) -> None:
+    """The number finder on Microsoft Recognizers-Text's English specs: value P/R/F1 and value+unit F1 per file."""
+    from wirebrief.evals.finder import score_all
+
+    scores = score_all(specs)
+    if not scores:
+        raise typer.BadParameter(f"no spec files in {specs}")
+    table = Table("file", "expected", "found", "P", "R", "value F1", "value+unit F1")
+    for s in scores:
+        r = s.row()
+        unit = "-" if r["value_unit_f1"] is None else f"{r['value_unit_f1']:.3f}"
+        table.add_row(r["file"], str(r["expected"]), str(r["predicted"]), f"{r['precision']:.3f}",
+                      f"{r['recall']:.3f}", f"{r['value_f1']:.3f}", unit)
+    out.print(table)
+    for s in scores if misses else []:
+        out.print(f"[bold]{s.name}[/] missed: {(s.misses or [])[:misses]}\n  spurious: {(s.spurious or [])[:misses]}")
+    if write_baseline:
+        write_baseline.write_text(json.dumps({s.name: s.row() for s in scores}, indent=1) + "\n")
+        out.print(f"wrote {write_baseline}")
