@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from wirebrief.errors import WirebriefError
+
+if TYPE_CHECKING:
+    from wirebrief.evals.cases import GoldCase
+    from wirebrief.evals.runner import RunRecord
 
 eval_app = typer.Typer(help="Score briefs against the hand-labelled gold records; gate prompt changes.",
                        no_args_is_help=True)
@@ -25,9 +29,15 @@ err = Console(stderr=True)
 out = Console(soft_wrap=True)
 
 
+CasesOption = Annotated[list[str] | None, typer.Option(
+    "--cases", help="Gold sets or case ids to run (seeds, dev, bbc-tech-020); repeatable. Default: all.")]
+GoldOption = Annotated[Path, typer.Option("--gold", help="Folder of gold records (one sub-folder per set).")]
+
+
 @eval_app.command("run")
 def eval_run(
-    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = GOLD,
+    cases: CasesOption = None,
+    gold_dir: GoldOption = GOLD,
     prompt: Annotated[str | None, typer.Option(help="Prompt id to evaluate.")] = None,
     backend: Annotated[str | None, typer.Option(help="embedded or openai.")] = None,
     model: Annotated[str | None, typer.Option(help="GGUF path (embedded) or model name (openai).")] = None,
@@ -35,49 +45,104 @@ def eval_run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute every brief.")] = False,
     runs_dir: Annotated[Path, typer.Option(help="Where run records go.")] = ROOT / "evals" / "runs",
 ) -> None:
-    """Run the pipeline over the gold cases, score every brief, save a run record, print a table."""
+    """Run the pipeline over the gold cases, score every brief, save a run record, print the tables."""
     from wirebrief import cli
-    from wirebrief.evals.cases import load_cases
+    from wirebrief import settings as config
     from wirebrief.evals.runner import run_eval, save_run
 
     updates: dict[str, object] = {}
     if backend:
         updates["backend"] = backend
     if model:
-        updates["openai_model" if (backend or cli.get_settings().backend) == "openai" else "model_path"] = model
-    settings = cli.get_settings().model_copy(update=updates)
+        updates["openai_model" if (backend or config.get_settings().backend) == "openai" else "model_path"] = model
+    settings = config.get_settings().model_copy(update=updates)
+    gold = _load_gold(gold_dir, cases)
     try:
-        gold = load_cases(cases)
         pipeline = cli._pipeline(settings)
-    except (WirebriefError, FileNotFoundError) as exc:
-        raise cli._fail(exc if isinstance(exc, WirebriefError) else WirebriefError(str(exc))) from None
+    except WirebriefError as exc:
+        raise cli._fail(exc) from None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as progress:
         task = progress.add_task("evaluating", total=len(gold) * repeat)
         run = run_eval(pipeline, gold, ROOT, repeat=repeat, use_cache=not no_cache, prompt_id=prompt,
                        progress=lambda _: progress.advance(task))
-    path = save_run(run, runs_dir)
-    table = Table("article", "P", "R", "F1", "grounded", "invented", "labels", "key facts", "attempts", "s")
+    _print_run(run)
+    out.print(f"run record: {save_run(run, runs_dir)} (wall {run.wall_seconds:.1f} s)")
+
+
+@eval_app.command("score")
+def eval_score(
+    briefs: Annotated[Path, typer.Argument(help="JSONL of brief records ({id, brief} or {id, error}), from anything.")],
+    cases: CasesOption = None,
+    gold_dir: GoldOption = GOLD,
+    runs_dir: Annotated[Path | None, typer.Option(help="Also save the run record here.")] = None,
+) -> None:
+    """Score briefs made by any system (wirebrief's JSONL or a hand-edited file) against the gold. Records are
+    matched to cases by id (or the article's file stem); a case without a record counts as failed."""
+    from pydantic import ValidationError
+
+    from wirebrief.evals.runner import save_run, score_records
+    from wirebrief.schema import BriefRecord
+
+    gold = _load_gold(gold_dir, cases)
+    records = []
+    try:
+        lines = briefs.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"cannot read {briefs}: {exc}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(BriefRecord.model_validate_json(line))
+        except ValidationError as exc:
+            raise typer.BadParameter(f"{briefs}:{n} is not a brief record: {exc.errors()[0]['msg']}") from None
+    run = score_records(records, gold, ROOT)
+    _print_run(run)
+    if runs_dir:
+        out.print(f"run record: {save_run(run, runs_dir)}")
+
+
+def _load_gold(directory: Path, select: list[str] | None) -> list[GoldCase]:
+    from wirebrief.evals.cases import load_cases
+
+    try:
+        return load_cases(directory, select)
+    except FileNotFoundError as exc:
+        hint = "" if (ROOT / "evals" / "gold").is_dir() else (
+            " (the gold records live in a source checkout of wirebrief: run from one, or pass --gold)")
+        raise typer.BadParameter(f"{exc}{hint}") from None
+
+
+SET_COLUMNS = (("value F1", "value_f1"), ("+unit F1", "value_unit_f1"), ("+what F1", "value_what_f1"),
+               ("+what complete", "value_what_complete_f1"), ("headline P", "headline_precision"),
+               ("headline R", "headline_recall"), ("headline F1", "headline_f1"), ("where", "agreement_where"),
+               ("period", "agreement_period"), ("source", "agreement_source"), ("invented", "invented"),
+               ("unsupported", "prose_unsupported"), ("key facts", "key_fact_recall"), ("failed", "failed"))
+"""The tier table: F1 per tier (micro), label agreement among matched required figures, prose checks."""
+
+
+def _print_run(run: RunRecord) -> None:
+    table = Table("article", "headline P", "R", "F1", "value F1", "+unit", "+what", "extra", "unsupported",
+                  "key facts", "s")
     for r in run.cases:
         if r.brief is None:
-            table.add_row(r.id, "-", "-", "-", "-", "-", "-", "-", "-", r.error or "")
+            table.add_row(r.id, "-", "-", "0.00", "-", "-", "-", "-", "-", "-", r.error or "")
             continue
-        f, g, sm, op = (r.scores[k] for k in ("figures", "grounding", "summary", "operations"))
-        table.add_row(r.id, *_eval_cells(f["precision"], f["recall"], f["f1"], g["grounded_share"],
-                                         g["invented_count"], f["label_agreement"], sm["key_fact_recall"],
-                                         op["attempts"], op["latency_s"]))
-    m = run.metrics
-    table.add_row("ALL (micro)", *_eval_cells(m["precision"], m["recall"], m["f1"], m["grounded_share"], m["invented"],
-                                              m["label_agreement"], m["key_fact_recall"], m["attempts"],
-                                              m["latency_s"]))
+        f, sm, op = r.scores["figures"], r.scores["summary"], r.scores["operations"]
+        t = f["tiers"]
+        table.add_row(r.id, *(f"{t['headline'][k]:.2f}" for k in ("precision", "recall", "f1")),
+                      *(f"{t[k]['f1']:.2f}" for k in ("value", "value_unit", "value_what")), str(len(f["extra"])),
+                      str(sm["unsupported"]), f"{sm['key_fact_recall']:.2f}", f"{op['latency_s']:.1f}")
     out.print(table)
-    out.print(f"run record: {path} (wall {run.wall_seconds:.1f} s)")
+    sets = run.sets or {"all": run.metrics}
+    summary = Table("metric (micro)", *sets)
+    for label, key in SET_COLUMNS:
+        summary.add_row(label, *(_cell(key, m.get(key, 0.0)) for m in sets.values()))
+    out.print(summary)
 
 
-def _eval_cells(*values: float) -> list[str]:
-    """P, R, F1, grounded, invented, labels, key facts, attempts, seconds: one row of the eval table."""
-    *shares, invented, labels, key_facts, attempts, seconds = values
-    return [f"{v:.2f}" for v in shares] + [f"{invented:.0f}", f"{labels:.2f}", f"{key_facts:.2f}",
-                                            f"{attempts:.0f}", f"{seconds:.1f}"]
+def _cell(key: str, value: float) -> str:
+    return f"{value:.0f}" if key in ("invented", "prose_unsupported", "failed") else f"{value:.2f}"
 
 
 def _thresholds(pairs: list[str]) -> dict[str, float]:
@@ -118,7 +183,7 @@ def eval_report(
     run_path: Annotated[Path, typer.Argument(help="A run record.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
     baseline: Annotated[Path | None, typer.Option(help="A run record to show beside this one.")] = None,
-    cases: Annotated[Path, typer.Option(help="Folder of gold records.")] = GOLD,
+    gold_dir: GoldOption = GOLD,
 ) -> None:
     """One self-contained HTML report: highlighted figures per article, a table, a chart of recent runs."""
     from wirebrief.evals.cases import load_cases
@@ -127,7 +192,7 @@ def eval_report(
 
     run = load_run(run_path)
     history = sorted((load_run(p) for p in run_path.parent.glob("*.json")), key=lambda r: r.created)[-8:]
-    html = render(run, load_cases(cases), ROOT, history or [run], load_run(baseline) if baseline else None)
+    html = render(run, load_cases(gold_dir), ROOT, history or [run], load_run(baseline) if baseline else None)
     output.write_text(html, encoding="utf-8")
     out.print(f"wrote {output} ({len(html):,} bytes)")
 

@@ -13,17 +13,19 @@ from wirebrief.evals.runner import RunRecord
 
 
 def summarize(run: RunRecord, noise_floor: float = 0.0) -> dict[str, Any]:
-    """The comparable core of a run: metrics, and per article F1, matched gold figures, invented numbers."""
+    """The comparable core of a run: metrics (all cases and per gold set), and per article the headline F1, the
+    gold figures it got right, invented numbers and unsupported prose claims."""
     per_case: dict[str, Any] = {}
     for r in run.cases:
         if r.repeat != 0:
             continue
         if r.brief is None:
-            per_case[r.id] = {"f1": 0.0, "matched_gold": [], "invented": 0, "error": r.error}
+            per_case[r.id] = {"f1": 0.0, "matched_gold": [], "invented": 0, "unsupported": 0, "error": r.error}
             continue
         per_case[r.id] = {"f1": r.scores["figures"]["f1"], "matched_gold": r.scores["figures"]["matched_gold"],
-                          "invented": r.scores["grounding"]["invented_count"]}
-    return {"run_id": run.run_id, "config": run.config, "metrics": run.metrics, "per_case": per_case,
+                          "invented": r.scores["grounding"]["invented_count"],
+                          "unsupported": r.scores["summary"]["unsupported"]}
+    return {"run_id": run.run_id, "config": run.config, "metrics": run.metrics, "sets": run.sets, "per_case": per_case,
             "noise_floor": noise_floor}
 
 
@@ -79,6 +81,11 @@ def compare(base: dict[str, Any], cand: dict[str, Any], *, noise_floor: float | 
     invented = sum(c["invented"] for c in cand["per_case"].values())
     if invented > 0:
         result.failures.append(f"{invented} invented number(s) in the candidate")
+    unsupported = {k: sum(run["per_case"][i].get("unsupported", 0) for i in ids) for k, run in (("base", base),
+                                                                                              ("cand", cand))}
+    if unsupported["cand"] > unsupported["base"]:
+        result.failures.append(f"{unsupported['cand']} unsupported prose claim(s), the baseline has "
+                               f"{unsupported['base']}")
     for metric, minimum in (fail_under or {}).items():
         value = cand["metrics"].get(metric)
         if value is None or value < minimum:

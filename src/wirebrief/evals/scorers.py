@@ -1,4 +1,12 @@
-"""Scorers: small pure functions from (gold, brief, text) to a Score with an explanation."""
+"""Scorers: small pure functions from (gold, brief, text) to a Score with an explanation.
+
+Figures are scored in tiers, after the CQE paper (EMNLP 2023), so a figure counts only as far as its labels are
+right: ``value``; ``value+unit``; ``value+what`` (partial: shares the gold's event word, or a content word when
+the gold names no event; complete: all the gold's content words); ``value+where``/``period``/``source``; and the
+headline ``value+unit+what`` (partial). A prediction is matched to at most one gold figure (maximum bipartite
+matching); an edge needs the value within tolerance and the same place in the text. A prediction matched to an
+``ignore`` gold, or to nothing, is a false positive.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from wirebrief import lexicon
 from wirebrief.evals.cases import GoldCase, GoldFigure
-from wirebrief.numbers import find_numbers, same_value, unverified_numbers
+from wirebrief.numbers import NON_FIGURE_KINDS, find_numbers, same_value, tidy, unverified_numbers
 from wirebrief.schema import Brief, Figure
 
-_WORD = re.compile(r"[a-z]+")
-_STOP = {"the", "of", "and", "in", "a", "an", "to", "by", "for", "on", "at", "from", "with", "s"}
+LABEL_FIELDS = ("unit", "what", "where", "period", "source")
+TIERS = ("value", "value_unit", "value_what", "value_what_complete", "value_where", "value_period", "value_source",
+         "headline")
+"""``headline`` is value + unit + what (partial): the figure metric the gate guards."""
 
 
 @dataclass
@@ -33,45 +44,100 @@ def value_tier(predicted: float, gold: GoldFigure) -> str | None:
     return None
 
 
-LABEL_FIELDS = ("unit", "what", "where", "period", "source")
+def unit_agrees(predicted: str | None, gold: str | None) -> bool:
+    """Normalized units are equal (singular stem, ISO currency, percent; ``people`` = any persons noun)."""
+    return lexicon.unit_key(predicted) == lexicon.unit_key(gold)
 
 
-def _words(*parts: str | None) -> set[str]:
-    return {w for part in parts if part for w in _WORD.findall(part.lower()) if w not in _STOP}
+def what_agrees(predicted: str | None, gold: str | None, *, complete: bool = False) -> bool:
+    """Partial: the prediction names the gold's event (killed ≠ detained; revenue ≠ profit), or shares a content
+    word with a gold that names none. Complete: every content word of the gold is in the prediction."""
+    p, g = _what_words(predicted), _what_words(gold)
+    if not g:
+        return not p
+    if complete:
+        return g <= p
+    gold_events = lexicon.events(gold)
+    if gold_events:
+        return bool(gold_events & lexicon.events(predicted)) and not _contradicts(predicted, gold)
+    return bool(p & g)
 
 
-def _jaccard(a: set[str], b: set[str], empty: float) -> float:
-    return len(a & b) / len(a | b) if a | b else empty
+def _contradicts(predicted: str | None, gold: str | None) -> bool:
+    """The prediction also names an event the gold does not (a 'killed and detained' label)."""
+    return bool(lexicon.events(predicted) - lexicon.events(gold))
 
 
-def label_similarity(p: Figure, g: GoldFigure) -> float:
-    """Token overlap (Jaccard) of what/where/period."""
-    return _jaccard(_words(p.what, p.where, p.period), _words(g.what, g.where, g.period), empty=0.0)
+def _what_words(text: str | None) -> set[str]:
+    """Content stems, with any persons noun standing for 'people'."""
+    found = lexicon.content(text)
+    if any(lexicon.is_person(w) for w in lexicon.words(text)):
+        found.add("<person>")
+    return found
 
 
-def field_agreement(p: Figure, g: GoldFigure) -> dict[str, float]:
-    """Per label field, token overlap (Jaccard) with the gold; both empty counts as agreement."""
-    return {name: _jaccard(_words(getattr(p, name)), _words(getattr(g, name)), empty=1.0) for name in LABEL_FIELDS}
+def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
+    """where/period/source: both empty, or the same content words up to a subset ('Iraq' within 'Iraq and Syria'
+    does not agree; 'US military' within 'US military (CENTCOM)' does)."""
+    key = lexicon.place_key if name == "where" else lexicon.content
+    p, g = key(predicted), key(gold)
+    if not p or not g:
+        return not p and not g
+    return p == g or (bool(p & g) and len(p & g) / len(p | g) >= 0.5)
+
+
+SCOPE_FIELDS = ("where", "period", "source")
+
+
+def field_counts(name: str, pairs: list[tuple[Figure, GoldFigure]]) -> dict[str, int]:
+    """Over matched required figures: labels given, labels in the gold, and given labels that agree."""
+    given = [(getattr(p, name), getattr(g, name)) for p, g in pairs]
+    return {"tp": sum(1 for pv, gv in given if pv and gv and field_agrees(name, pv, gv)),
+            "pred": sum(1 for pv, _ in given if pv), "gold": sum(1 for _, gv in given if gv)}
+
+
+def agreement_f1(c: dict[str, int]) -> float:
+    """F1 of a scope label: an empty label where the gold has one is a miss, one the gold lacks a false alarm, so
+    leaving every label empty scores 0 (1.0 only when neither side has any)."""
+    return 2 * c["tp"] / (c["pred"] + c["gold"]) if c["pred"] + c["gold"] else 1.0
+
+
+def tiers_of(p: Figure, g: GoldFigure) -> dict[str, bool]:
+    """Which tiers a matched pair reaches."""
+    unit = unit_agrees(p.unit, g.unit)
+    what = what_agrees(p.what, g.what)
+    return {
+        "value": True, "value_unit": unit, "value_what": what,
+        "value_what_complete": what_agrees(p.what, g.what, complete=True),
+        "value_where": field_agrees("where", p.where, g.where),
+        "value_period": field_agrees("period", p.period, g.period),
+        "value_source": field_agrees("source", p.source, g.source),
+        "headline": unit and what,
+    }
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _similar(p: Figure, g: GoldFigure) -> float:
+    a, b = _what_words(f"{p.what} {p.where} {p.period}"), _what_words(f"{g.what} {g.where} {g.period}")
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
 def match_figures(gold: list[GoldFigure], predicted: list[Figure]) -> list[tuple[int, int]]:
-    """Maximum bipartite matching (Kuhn) of predicted to gold; an edge needs the value within tolerance and
-    the same place in the text or similar labels. Candidates are tried best-first."""
+    """Maximum bipartite matching (Kuhn) of predicted to gold. An edge needs the value within tolerance and the
+    same place in the text; a prediction without a span (``(0, 0)``) needs similar labels instead."""
     edges: dict[int, list[int]] = {}
     for pi, p in enumerate(predicted):
         scored = []
+        spanless = p.span[1] <= p.span[0]
         for gi, g in enumerate(gold):
-            tier = value_tier(p.value, g)
-            if tier is None:
+            if value_tier(p.value, g) is None:
                 continue
-            sim = label_similarity(p, g)
-            same_place = _overlaps(p.span, g.span)
-            if same_place or sim >= 0.25:
-                scored.append((same_place, sim, gi))
+            sim = _similar(p, g)
+            if (not spanless and _overlaps(p.span, g.span)) or (spanless and sim >= 0.25):
+                scored.append((value_tier(p.value, g) == "exact", sim, -gi, gi))
         edges[pi] = [gi for *_, gi in sorted(scored, reverse=True)]
     owner: dict[int, int] = {}
 
@@ -90,52 +156,44 @@ def match_figures(gold: list[GoldFigure], predicted: list[Figure]) -> list[tuple
     return sorted((pi, gi) for gi, pi in owner.items())
 
 
-def figures(case: GoldCase, brief: Brief) -> Score:
-    """Precision, recall and F1 of the figures; value accuracy, magnitude and unit errors among matches."""
-    pairs = match_figures(case.figures, brief.figures)
-    matched_gold = {gi: pi for pi, gi in pairs}
-    ignored_preds = {pi for pi, gi in pairs if case.figures[gi].status == "ignore"}
-    counted = len(brief.figures) - len(ignored_preds)
-    true_pos = sum(1 for pi, gi in pairs if case.figures[gi].status != "ignore")
-    required = [gi for gi, g in enumerate(case.figures) if g.status == "required"]
-    found = [gi for gi in required if gi in matched_gold]
-    precision = true_pos / counted if counted else 1.0
-    recall = len(found) / len(required) if required else 1.0
+def prf(tp_precision: int, predicted: int, tp_recall: int, required: int) -> dict[str, float]:
+    """Precision over everything predicted, recall over the required gold; nothing predicted has precision 1."""
+    precision = tp_precision / predicted if predicted else 1.0
+    recall = tp_recall / required if required else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    exact = sum(1 for pi, gi in pairs if value_tier(brief.figures[pi].value, case.figures[gi]) == "exact")
-    unit_errors = [case.figures[gi].raw for pi, gi in pairs if _unit(brief.figures[pi].unit) != _unit(
-        case.figures[gi].unit) and case.figures[gi].status != "ignore"]
-    magnitude = _magnitude_errors(case, brief)
-    agreements = [field_agreement(brief.figures[pi], case.figures[gi]) for pi, gi in pairs
-                  if case.figures[gi].status != "ignore"]
-    labels = {name: sum(a[name] for a in agreements) / len(agreements) if agreements else 1.0
-              for name in LABEL_FIELDS}
-    missed = [case.figures[gi].raw for gi in required if gi not in matched_gold]
-    unmatched = [brief.figures[pi].raw for pi in range(len(brief.figures)) if pi not in {p for p, _ in pairs}]
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def figures(case: GoldCase, brief: Brief) -> Score:
+    """P/R/F1 per tier (micro counts kept for aggregation), label agreement per field, misses and extras."""
+    gold, pred = case.figures, brief.figures
+    pairs = match_figures(gold, pred)
+    required = [gi for gi, g in enumerate(gold) if g.status == "required"]
+    counted = [(pi, gi, tiers_of(pred[pi], gold[gi])) for pi, gi in pairs if gold[gi].status != "ignore"]
+    counts = {t: {"tp_p": sum(1 for *_, ok in counted if ok[t]),
+                  "tp_r": sum(1 for _, gi, ok in counted if ok[t] and gold[gi].status == "required")}
+              for t in TIERS}
+    tiers = {t: {**prf(c["tp_p"], len(pred), c["tp_r"], len(required)), **c} for t, c in counts.items()}
+    fields = {name: field_counts(name, [(pred[pi], gold[gi]) for pi, gi, _ in counted
+                                        if gold[gi].status == "required"]) for name in SCOPE_FIELDS}
+    agreement = {name: agreement_f1(c) for name, c in fields.items()}
+    matched = {gi for _, gi in pairs}
+    head = tiers["headline"]
+    wrong = [f"{pred[pi].raw}: {', '.join(t for t in ('value_unit', 'value_what') if not ok[t])}"
+             for pi, _, ok in counted if not ok["headline"]]
+    missed = [gold[gi].raw for gi in required if gi not in matched]
+    extra = [pred[pi].raw for pi in range(len(pred)) if pi not in {p for p, _, _ in counted}]
     return Score(
-        f1,
-        f"P={precision:.2f} R={recall:.2f} F1={f1:.2f}; missed {missed or 'none'}; unmatched {unmatched or 'none'}",
-        {"precision": precision, "recall": recall, "f1": f1, "tp": true_pos, "predicted": counted,
-         "required": len(required), "found": len(found), "value_accuracy": exact / len(pairs) if pairs else 1.0,
-         "magnitude_errors": magnitude, "unit_errors": unit_errors,
-         "labels": labels, "label_agreement": sum(labels.values()) / len(labels), "missed": missed,
-         "unmatched": unmatched, "matched_gold": sorted(matched_gold)},
+        head["f1"],
+        f"headline P={head['precision']:.2f} R={head['recall']:.2f} F1={head['f1']:.2f}; value F1="
+        f"{tiers['value']['f1']:.2f}; missed {missed or 'none'}; extra {extra or 'none'}; mislabelled "
+        f"{wrong or 'none'}",
+        {"tiers": tiers, "f1": head["f1"], "predicted": len(pred), "required": len(required),
+         "fields": fields, "agreement": agreement, "label_agreement": sum(agreement.values()) / len(agreement),
+         "missed": missed, "extra": extra, "mislabelled": wrong,
+         "matched_gold": sorted(gi for _, gi, ok in counted if ok["headline"]),
+         "value_matched_gold": sorted(gi for _, gi, _ in counted)},
     )
-
-
-def _unit(unit: str | None) -> str | None:
-    return unit.lower().rstrip("s") if unit else None
-
-
-def _magnitude_errors(case: GoldCase, brief: Brief) -> int:
-    count = 0
-    for p in brief.figures:
-        for g in case.figures:
-            if g.value and label_similarity(p, g) >= 0.5:
-                ratio = p.value / g.value
-                if any(abs(ratio - k) < 1e-6 * k or abs(ratio - 1 / k) < 1e-6 / k for k in (1e3, 1e6)):
-                    count += 1
-    return count
 
 
 def grounding(text: str, brief: Brief) -> Score:
@@ -158,14 +216,59 @@ def grounding(text: str, brief: Brief) -> Score:
                  {"grounded_share": share, "invented": invented, "invented_count": len(invented)})
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\b(?:and|but|while|whereas|with|after|as|including)\b", re.IGNORECASE)
+
+
+def clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause of ``sentence`` that holds [start, end): '166 killed and 44 detained' → '44 detained'."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
+    return sentence[left:start] + " " + sentence[end:right]
+
+
+def claim_supported(words_near: str, value: float, gold: list[GoldFigure]) -> bool:
+    """A gold figure of the same value whose what/unit the claim's words share (or its event), and whose event
+    the claim does not contradict."""
+    near, near_events = _what_words(words_near), lexicon.events(words_near)
+    for g in gold:
+        if g.status == "ignore" or value_tier(value, g) is None:
+            continue
+        facts = _what_words(g.what) | ({"<person>"} if lexicon.unit_key(g.unit) == "people" else set())
+        facts |= {lexicon.unit_key(g.unit) or ""} - {""}
+        gold_events = lexicon.events(g.what)
+        if near_events and gold_events and not near_events & gold_events:
+            continue
+        if not near or near & facts or near_events & gold_events:
+            return True
+    return False
+
+
+def prose_claims(case: GoldCase, brief: Brief) -> tuple[list[str], list[str]]:
+    """Every number in the headline, summary and key points, as (supported, unsupported) claims."""
+    supported: list[str] = []
+    unsupported: list[str] = []
+    for piece in [brief.headline, brief.summary, *brief.key_points]:
+        text = tidy(piece)
+        for m in find_numbers(text):
+            if m.kind in NON_FIGURE_KINDS or not m.is_figure_candidate:
+                continue
+            claim = clause_around(text, m.start, m.end)
+            (supported if claim_supported(claim, m.value, case.figures) else unsupported).append(
+                f"{m.raw} ({' '.join(claim.split())})")
+    return supported, unsupported
+
+
 def summary(case: GoldCase, brief: Brief) -> Score:
-    """Key-fact recall over headline, summary and key points."""
+    """Key-fact recall over headline, summary and key points; prose numbers supported by the gold facts."""
     prose = " ".join([brief.headline, brief.summary, *brief.key_points]).lower()
     hits = [all(any(alt.lower() in prose for alt in group) for group in kf.evidence) for kf in case.key_facts]
     recall = sum(hits) / len(hits) if hits else 1.0
     missing = [kf.fact for kf, hit in zip(case.key_facts, hits, strict=True) if not hit]
-    return Score(recall, f"key facts {sum(hits)}/{len(hits)}; missing: {missing or 'none'}",
-                 {"key_fact_recall": recall, "missing_facts": missing})
+    supported, unsupported = prose_claims(case, brief)
+    return Score(recall, f"key facts {sum(hits)}/{len(hits)}; missing: {missing or 'none'}; unsupported claims: "
+                 f"{unsupported or 'none'}",
+                 {"key_fact_recall": recall, "missing_facts": missing, "supported": len(supported),
+                  "unsupported": len(unsupported), "unsupported_claims": unsupported})
 
 
 def operations(brief: Brief) -> Score:

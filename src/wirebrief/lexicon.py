@@ -1,0 +1,137 @@
+"""Words about figures: stems, units, persons nouns, event words and place aliases.
+
+Shared by the evals (does a label say what the gold says?) and the verifier (does a sentence attach a number
+to the right fact?). Plain tables and a light suffix stemmer: every rule here is readable and testable, and the
+vocabulary is news in general, not one subject.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+STOP = frozenset(
+    "the of and in a an to by for on at from with s its it their his her this that these those as was were is are "
+    "be been has have had which who whom into than over under about some all per cent percent each more less "
+    "up down out off new last first next year years said says say".split()
+)
+"""Words that never carry what a figure counts (time and attribution words have their own fields)."""
+
+PERSONS = frozenset(
+    "people person persons individual worker employee staff voter fan player fighter operative militant member "
+    "soldier troop civilian resident child children kid student pupil customer user subscriber victim patient "
+    "migrant refugee official officer teacher doctor nurse driver passenger visitor tourist adult citizen man "
+    "men woman women boy girl baby infant detainee prisoner inmate protester supporter viewer listener reader "
+    "spectator athlete candidate delegate mp lawmaker senator minister leader executive manager director "
+    "shareholder investor buyer seller consumer household family families elector participant applicant "
+    "immigrant casualty casualties survivor hostage suspect militant jihadist terrorist insurgent combatant "
+    "police policeman personnel crew volunteer".split()
+)
+"""Nouns for persons: a count of any of them has the unit ``people``."""
+
+EVENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "kill": ("kill", "killed", "dead", "death", "deaths", "die", "died", "dying", "eliminated", "eliminate",
+             "slain", "fatality", "fatalities", "killing", "killings", "neutralized", "neutralised"),
+    "detain": ("detain", "detained", "detention", "detentions", "custody", "held", "captured", "capture",
+               "jailed", "imprisoned"),
+    "arrest": ("arrest", "arrested", "arrests"),
+    "injure": ("injure", "injured", "injuries", "injury", "wounded", "wound", "hurt"),
+    "missing": ("missing",),
+    "displace": ("displaced", "displace", "evacuated", "evacuate", "homeless"),
+    "revenue": ("revenue", "revenues", "sales", "turnover"),
+    "profit": ("profit", "profits", "earnings", "income"),
+    "loss": ("loss", "losses", "deficit"),
+    "cut": ("cut", "cuts", "axed", "shed", "redundancies", "layoffs", "lost"),
+    "create": ("created", "create", "creation", "hired", "new"),
+    "rise": ("rise", "rose", "risen", "increase", "increased", "up", "growth", "grew", "gain", "gained", "jump",
+             "jumped", "climbed", "surge", "surged"),
+    "fall": ("fall", "fell", "fallen", "decrease", "decreased", "down", "drop", "dropped", "decline", "declined",
+             "slump", "slumped", "slid"),
+    "recall": ("recall", "recalled", "recalling"),
+    "sell": ("sold", "sell", "selling"),
+    "buy": ("bought", "buy", "acquire", "acquired", "acquisition", "purchase", "purchased"),
+    "attack": ("attack", "attacks", "attacked", "strike", "strikes", "raid", "raids", "bombing", "bombings"),
+    "vote": ("vote", "votes", "voted", "ballot", "ballots"),
+    "win": ("win", "won", "wins", "victory", "victories"),
+    "score": ("scored", "score", "goal", "goals"),
+}
+"""Words that carry the event of a figure. Figures of different groups are different facts: killed ≠ detained ≠
+injured; revenue ≠ profit; a rise is not a fall."""
+_EVENT_OF = {word: group for group, words in EVENT_GROUPS.items() for word in words}
+
+_CURRENCY_WORDS = {
+    "$": "USD", "us$": "USD", "dollar": "USD", "usd": "USD", "€": "EUR", "euro": "EUR", "eur": "EUR", "£": "GBP",
+    "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "¥": "JPY", "yen": "JPY", "jpy": "JPY", "yuan": "CNY",
+    "renminbi": "CNY", "rmb": "CNY", "cny": "CNY",
+}
+_UNIT_ALIASES = {
+    "%": "percent", "per cent": "percent", "pct": "percent", "percentage": "percent", "percent": "percent",
+    "percentage point": "percentage points", "point": "point", "kilometre": "km", "kilometer": "km", "metre": "m",
+    "meter": "m", "centimetre": "cm", "millimetre": "mm", "kilogram": "kg", "kilo": "kg", "gram": "g",
+    "tonne": "tonne", "metric ton": "tonne", "pound weight": "lb", "lbs": "lb", "mile per hour": "mph",
+    "kilometre per hour": "km/h", "litre": "l", "liter": "l", "foot": "ft", "feet": "ft",
+    "square kilometre": "sq km", "square metre": "sq m", "yr": "year",
+}
+PLACE_ALIASES = {
+    "u s": "us", "united states": "us", "america": "us", "usa": "us", "united states of america": "us",
+    "u k": "uk", "united kingdom": "uk", "britain": "uk", "great britain": "uk",
+}
+
+
+def words(text: str | None) -> list[str]:
+    """Lower-case words of ``text``."""
+    return _WORD.findall(text.lower()) if text else []
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A light suffix stemmer: 'vehicles' and 'vehicle' → 'vehicl'; 'injuries' and 'injury' → 'injur'; a doubled
+    last letter is undoubled, so 'killed' and 'kill' → 'kil'."""
+    w = word.lower()
+    for suffix in ("ings", "ing", "ied", "ies", "ed", "es", "s", "e", "y"):
+        if len(w) - len(suffix) >= 3 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if len(w) > 3 and w[-1] == w[-2] else w
+
+
+def content(text: str | None) -> set[str]:
+    """Stems of the words that can carry meaning."""
+    return {stem(w) for w in words(text) if w not in STOP and len(w) > 1}
+
+
+def events(text: str | None) -> set[str]:
+    """The event groups a phrase names ('operatives killed' → {'kill'})."""
+    return {_EVENT_OF[w] for w in words(text) if w in _EVENT_OF}
+
+
+def is_person(word: str) -> bool:
+    w = word.lower()
+    return w in PERSONS or (w.endswith("s") and w[:-1] in PERSONS)
+
+
+def unit_key(unit: str | None) -> str | None:
+    """A unit normalized for comparison: ISO currency, 'percent', a measure's short form, 'people' for any
+    persons noun, else the singular stem ('vehicles' and 'vehicle' agree)."""
+    if unit is None or not unit.strip():
+        return None
+    u = " ".join(unit.lower().replace("-", " ").split())
+    if u.upper() in {"USD", "EUR", "GBP", "JPY", "CNY"} or u in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS.get(u, u.upper())
+    singular = u[:-1] if u.endswith("s") and not u.endswith("ss") else u
+    if u in _UNIT_ALIASES or singular in _UNIT_ALIASES:
+        return _UNIT_ALIASES.get(u) or _UNIT_ALIASES[singular]
+    if is_person(u) or u in PERSONS or singular in PERSONS:
+        return "people"
+    return " ".join(stem(w) for w in u.split())
+
+
+def place_key(text: str | None) -> set[str]:
+    """Content stems of a place, with 'United States' and 'US' the same."""
+    if not text:
+        return set()
+    t = " ".join(words(text))
+    for alias, key in sorted(PLACE_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        t = re.sub(rf"\b{alias}\b", key, t)
+    return content(t)
