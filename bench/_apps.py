@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 
 from wirebrief.api import create_app
-from wirebrief.llm.fake import FakeBackend, labelling_reply
+from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.settings import Settings
 
 
 def wirebrief_app() -> FastAPI:
-    return create_app(Settings(), FakeBackend([labelling_reply()]))
+    return create_app(Settings(), FakeBackend([brief_reply()]))
 
 
 def bare_app() -> FastAPI:

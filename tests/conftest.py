@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from wirebrief.llm.fake import FakeBackend, labelling_reply
+from wirebrief.llm.fake import FakeBackend, brief_reply
 
-__all__ = ["labelling_reply"]
+__all__ = ["brief_reply"]
 from wirebrief.pipeline import Pipeline, build_pipeline
 from wirebrief.settings import Settings
 
@@ -46,7 +46,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def fake() -> FakeBackend:
-    return FakeBackend([labelling_reply()])
+    return FakeBackend([brief_reply()])
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from tests.conftest import labelling_reply, seed_text
+from tests.conftest import brief_reply, seed_text
 
 from wirebrief.api import create_app
 from wirebrief.api.models import BriefResponse
@@ -22,7 +22,7 @@ TEXT = seed_text("004")
 
 
 def client_for(settings: Settings, fake: FakeBackend | None = None) -> TestClient:
-    return TestClient(create_app(settings, fake or FakeBackend([labelling_reply()])))
+    return TestClient(create_app(settings, fake or FakeBackend([brief_reply()])))
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_backend_down_is_503_with_retry_after(settings: Settings) -> None:
 
 def test_timeout_is_504_and_the_work_is_kept(settings: Settings) -> None:
     slow = settings.model_copy(update={"api_timeout": 0.2})
-    with client_for(slow, FakeBackend([labelling_reply()], delay=0.6)) as c:
+    with client_for(slow, FakeBackend([brief_reply()], delay=0.6)) as c:
         r = c.post("/v1/briefs", json={"text": TEXT})
         assert r.status_code == 504
         brief_id = error_of(r)["detail"]["brief_id"]
@@ -122,7 +122,7 @@ def test_timeout_is_504_and_the_work_is_kept(settings: Settings) -> None:
 
 def test_queue_full_is_503_and_identical_requests_run_once(settings: Settings) -> None:
     small = settings.model_copy(update={"queue_capacity": 1})
-    fake = FakeBackend([labelling_reply()], delay=0.5)
+    fake = FakeBackend([brief_reply()], delay=0.5)
     app = create_app(small, fake)
 
     async def scenario() -> list[httpx.Response]:
@@ -210,7 +210,7 @@ def test_openapi_declares_the_bearer_scheme(settings: Settings) -> None:
 
 @pytest.mark.server
 def test_real_uvicorn_on_loopback(settings: Settings, tmp_path: Path) -> None:
-    app = create_app(settings, FakeBackend([labelling_reply()]))
+    app = create_app(settings, FakeBackend([brief_reply()]))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

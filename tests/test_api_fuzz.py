@@ -7,7 +7,7 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from tests.conftest import labelling_reply
+from tests.conftest import brief_reply
 
 from wirebrief.api import create_app
 from wirebrief.llm.fake import FakeBackend
@@ -15,7 +15,7 @@ from wirebrief.settings import Settings
 
 _app = create_app(
     Settings(cache_dir=Path(tempfile.mkdtemp()) / "cache", _env_file=None),  # type: ignore[call-arg]
-    FakeBackend([labelling_reply()]),
+    FakeBackend([brief_reply()]),
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import SEEDS, labelling_reply
+from tests.conftest import SEEDS, brief_reply
 from typer.testing import CliRunner
 
 from wirebrief import cli
@@ -18,7 +18,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def fake_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
-    fake = FakeBackend([labelling_reply()])
+    fake = FakeBackend([brief_reply()])
     monkeypatch.setattr(cli, "get_settings", lambda: settings)
     monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
     return fake

@@ -7,18 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import labelling_reply
+from tests.conftest import brief_reply
 from typer.testing import CliRunner
 
 from wirebrief import cli
 from wirebrief.evals import scorers
 from wirebrief.evals.cases import GoldCase, GoldFigure, load_cases
 from wirebrief.evals.compare import compare, load_summary, summarize
-from wirebrief.evals.runner import CaseResult, aggregate, run_eval
+from wirebrief.evals.runner import CaseResult, aggregate, score_records
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.normalize import normalize
+from wirebrief.numbers import figure_candidates, find_numbers
 from wirebrief.pipeline import build_pipeline
-from wirebrief.schema import Brief, Figure, Meta
+from wirebrief.schema import Brief, BriefRecord, Figure, Meta
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,31 +95,36 @@ def test_what_partial(predicted: str | None, gold: str, partial: bool) -> None:
     assert scorers.what_agrees(predicted, gold) is partial
 
 
-def degenerate(request: dict[str, Any]) -> dict[str, Any]:
+def labelled_by(label: Any, cases: list[GoldCase]) -> list[BriefRecord]:
+    """Records whose figures are every candidate of the number finder, labelled by ``label(mention)``."""
+    records = []
+    for case in cases:
+        text = normalize(case.text(ROOT)).text
+        figures = [Figure(value=m.value, raw=m.raw, qualifier=m.qualifier, quote=m.raw, span=(m.start, m.end),
+                          quote_span=(m.start, m.end), **label(m))
+                   for m in figure_candidates(text, find_numbers(text))]
+        records.append(BriefRecord(id=case.id, brief=_brief(figures)))
+    return records
+
+
+def degenerate(m: Any) -> dict[str, Any]:
     """Keeps every candidate and writes 'x' for what, every other label empty."""
-    data = labelling_reply()(request)
-    for f in data["figures"]:
-        f.update(what="x", unit=None, where=None, period=None, source=None)
-    return data
+    return {"what": "x", "unit": None, "where": None, "period": None, "source": None}
 
 
-def declines(request: dict[str, Any]) -> dict[str, Any]:
-    data = labelling_reply()(request)
-    for f in data["figures"]:
-        f["what"] = None
-    return data
-
-
-def test_a_degenerate_labeller_scores_badly(settings: Settings) -> None:
-    run = run_eval(build_pipeline(settings, backend=FakeBackend([degenerate])), SEEDS, ROOT)
-    assert run.metrics["value_recall"] >= 0.9  # it keeps every candidate: the numbers are all there
-    assert run.metrics["headline_f1"] <= 0.30, run.metrics
+def test_a_degenerate_labeller_scores_badly() -> None:
+    run = score_records(labelled_by(degenerate, GOLD), GOLD, ROOT)
+    for name in ("seeds", "dev"):
+        m = run.sets[name]
+        assert m["value_recall"] >= 0.8  # it keeps every candidate: the numbers are all there
+        assert m["headline_f1"] <= 0.30 and m["value_what_f1"] == 0.0, (name, m)
+        assert m["agreement_where"] == m["agreement_period"] == m["agreement_source"] == 0.0
     baseline = load_summary(ROOT / "evals" / "baseline.json")
     assert not compare(baseline, summarize(run), noise_floor=0.05).passed
 
 
-def test_a_labeller_that_declines_everything_has_recall_zero(settings: Settings) -> None:
-    run = run_eval(build_pipeline(settings, backend=FakeBackend([declines])), SEEDS, ROOT)
+def test_a_labeller_that_declines_everything_has_recall_zero() -> None:
+    run = score_records([BriefRecord(id=c.id, brief=_brief([])) for c in GOLD], GOLD, ROOT)
     assert run.metrics["value_recall"] == 0.0 and run.metrics["headline_f1"] == 0.0
 
 
@@ -155,7 +161,7 @@ def test_value_tiers_honour_rounding() -> None:
 
 
 def test_invented_numbers_are_counted(settings: Settings) -> None:
-    pipeline = build_pipeline(settings, backend=FakeBackend([labelling_reply()]))
+    pipeline = build_pipeline(settings, backend=FakeBackend([brief_reply()]))
     brief = pipeline.summarize(SEEDS[0].text(ROOT))
     brief.summary = "They spent $25 billion."
     score = scorers.grounding(pipeline.document(SEEDS[0].text(ROOT)).text, brief)
@@ -165,7 +171,7 @@ def test_invented_numbers_are_counted(settings: Settings) -> None:
 def test_eval_cli_run_score_compare_report(settings: Settings, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("wirebrief.settings.get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=FakeBackend([labelling_reply()])))
+    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=FakeBackend([brief_reply()])))
     runner = CliRunner()
     runs = tmp_path / "runs"
     result = runner.invoke(cli.app, ["eval", "run", "--cases", "seeds", "--runs-dir", str(runs)])

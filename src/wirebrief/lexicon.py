@@ -31,8 +31,8 @@ PERSONS = frozenset(
 """Nouns for persons: a count of any of them has the unit ``people``."""
 
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
-    "kill": ("kill", "killed", "dead", "death", "deaths", "die", "died", "dying", "eliminated", "eliminate",
-             "slain", "fatality", "fatalities", "killing", "killings", "neutralized", "neutralised"),
+    "kill": ("kill", "killed", "elimination", "dead", "death", "deaths", "die", "died", "dying", "eliminated",
+             "eliminate", "slain", "fatality", "fatalities", "killing", "killings", "neutralized", "neutralised"),
     "detain": ("detain", "detained", "detention", "detentions", "custody", "held", "captured", "capture",
                "jailed", "imprisoned"),
     "arrest": ("arrest", "arrested", "arrests"),
@@ -52,6 +52,9 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "sell": ("sold", "sell", "selling"),
     "buy": ("bought", "buy", "acquire", "acquired", "acquisition", "purchase", "purchased"),
     "attack": ("attack", "attacks", "attacked", "strike", "strikes", "raid", "raids", "bombing", "bombings"),
+    "pay": ("pay", "paid", "payment", "payments", "payout", "pays", "compensation"),
+    "bid": ("bid", "bids", "offer", "offered", "takeover"),
+    "borrow": ("borrow", "borrowed", "loan", "loans", "lend", "lent", "lending"),
     "vote": ("vote", "votes", "voted", "ballot", "ballots"),
     "win": ("win", "won", "wins", "victory", "victories"),
     "score": ("scored", "score", "goal", "goals"),

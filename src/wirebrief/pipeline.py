@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from wirebrief.cache import BriefCache, brief_id_for, cache_key
+from wirebrief.injection import instruction_spans, without
+from wirebrief.labels import PARSER, propose
 from wirebrief.llm import ChatBackend, StructuredLLM
 from wirebrief.normalize import Document, Kind, normalize
-from wirebrief.numbers import figure_candidates, find_numbers, mark
+from wirebrief.numbers import NumberMention, figure_candidates, find_numbers
 from wirebrief.prompts import Prompt, load_prompt
-from wirebrief.schema import SCHEMA_VERSION, UNITS, Brief, Meta, draft_model
+from wirebrief.schema import SCHEMA_VERSION, Brief, Draft, Meta
 from wirebrief.settings import Settings
 from wirebrief.verify import Article, build_figures, checked_prose
 
-_CODE_FILES = ("numbers.py", "verify.py", "normalize.py", "schema.py", "llm/embedded.py")
+_CODE_FILES = ("numbers.py", "verify.py", "normalize.py", "schema.py", "labels.py", "lexicon.py", "claims.py",
+               "injection.py", "llm/embedded.py")
 
 
 def _code_fingerprint() -> str:
@@ -30,7 +33,18 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
+    digest.update(_parser_version().encode())
     return digest.hexdigest()[:16]
+
+
+def _parser_version() -> str:
+    """The parser model labels come from is part of the key too."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{PARSER}=={version(PARSER)}"
+    except PackageNotFoundError:
+        return f"{PARSER} (not installed)"
 
 
 @dataclass(frozen=True)
@@ -140,14 +154,18 @@ class Pipeline:
 
     def _compute(self, doc: Document, prompt: Prompt, key: str) -> Brief:
         mentions = find_numbers(doc.text)
-        values = [m.value for m in mentions]
-        candidates = figure_candidates(doc.text, mentions)
-        response_model = draft_model([m.id for m in candidates])
-        messages = prompt.render(article=mark(doc.text, candidates), units=UNITS)
-        context: dict[str, Any] = {"article_values": values, "number_reasks": 1}
-        draft, stats = self.llm.generate(messages, response_model, context)
-        article = Article.of(doc.text, mentions)
-        figures, figure_warnings = build_figures(draft, candidates, article)
+        excluded = instruction_spans(doc.text)
+        warnings = [f"left out a sentence that addresses an AI system: {doc.text[s:e][:120]!r}" for s, e in excluded]
+        candidates = [m for m in figure_candidates(doc.text, mentions)
+                      if not any(s <= m.start < e for s, e in excluded)]
+        candidates, cut = salient(candidates, self.settings.max_candidates)
+        if cut:
+            warnings.append(f"the article has {len(candidates) + cut} figure candidates: kept the "
+                            f"{len(candidates)} most salient (WIREBRIEF_MAX_CANDIDATES), left out {cut}")
+        article = Article.of(doc.text, mentions, excluded)
+        draft, stats = self.llm.generate(prompt.render(article=without(doc.text, excluded)), Draft,
+                                         {"claims": article.claims, "number_reasks": 1})
+        figures, figure_warnings = build_figures(candidates, propose(doc.text, candidates), article)
         first_line = doc.text.split("\n", 1)[0][:120]
         headline, summary, key_points, prose_warnings = checked_prose(draft, article, first_line)
         ident = self.backend.identity
@@ -157,7 +175,7 @@ class Pipeline:
             summary=summary,
             key_points=key_points,
             figures=figures,
-            warnings=figure_warnings + prose_warnings,
+            warnings=warnings + figure_warnings + prose_warnings,
             meta=Meta(
                 backend=ident.backend,
                 model=ident.model,
@@ -171,6 +189,22 @@ class Pipeline:
                 usage=stats.usage,
             ),
         )
+
+
+def salient(candidates: list[NumberMention], limit: int) -> tuple[list[NumberMention], int]:
+    """At most ``limit`` candidates, in text order: money and percentages first, then figures with a unit, then
+    those early in the article; a results table or a budget annex cannot blow up the brief. Returns the kept
+    candidates and how many were left out."""
+    if len(candidates) <= limit:
+        return candidates, 0
+    n = len(candidates)
+
+    def score(i: int) -> tuple[int, int]:
+        m = candidates[i]
+        return (2 * (m.kind in ("money", "percent")) + (m.unit is not None) + (i < n // 5), -i)
+
+    keep = sorted(sorted(range(n), key=score, reverse=True)[:limit])
+    return [candidates[i] for i in keep], n - limit
 
 
 def build_pipeline(settings: Settings, backend: ChatBackend | None = None) -> Pipeline:

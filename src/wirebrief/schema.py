@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
 
@@ -74,81 +74,35 @@ class Brief(BaseModel):
 
 # --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
 
-HEADLINE_CAP, SUMMARY_CAP, POINT_CAP, WHAT_CAP = 90, 260, 90, 48
+HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 110
 """Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
-Short = Annotated[str, Field(max_length=WHAT_CAP)]
-Tiny = Annotated[str, Field(max_length=32)]
-UNITS = ("people", "operations", "attacks", "missions", "events", "vehicles", "weapons", "buildings", "items",
-         "USD", "EUR", "GBP", "percent", "years", "months", "days", "hours", "km", "tonnes")
-"""The units a label may name: a closed list, so briefs can be aggregated (a currency or % found by code wins)."""
-Unit = Literal[UNITS]  # type: ignore[valid-type]
-Anchor = Annotated[str, Field(max_length=32, pattern=r"^[$€£0-9A-Za-z][$€£0-9A-Za-z,.%\- ]*$")]
-"""Starts with a digit, letter or currency sign: the grammar rules out ",196" or ".000153" artifacts."""
-
-
-class FigureLabel(BaseModel):
-    """The model's labels for one candidate number, chosen by id."""
-
-    id: int = Field(description="Id of the marked number, e.g. 12 for [#12].")
-    number: Anchor = Field(description="The number as written after its [#id]: an anchor code checks.")
-    unit: Unit | None = Field(description="Unit, from a closed list: people, operations, attacks, USD, percent…")
-    what: Short | None = Field(description="What is counted, 2-5 words; null if not a figure to list.")
-    where: Tiny | None = Field(description="Place, if stated.")
-    period: Tiny | None = Field(description="Time covered, if stated.")
-    source: Tiny | None = Field(description="Who states it, if stated.")
 
 
 class Draft(BaseModel):
-    """What the model returns for an article. Length caps only stop runaways; prompts ask for less."""
+    """What the model writes for an article: only prose. Every figure and its labels come from code
+    (``numbers``, ``labels``); the prose is checked against the article (``claims``)."""
 
-    headline: str = Field(max_length=HEADLINE_CAP)
-    summary: str = Field(max_length=SUMMARY_CAP)
-    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(max_length=3)
-    figures: list[FigureLabel] | tuple[FigureLabel, ...] = Field(max_length=200)
+    headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 12 words.")
+    summary: str = Field(max_length=SUMMARY_CAP, description="Two short sentences in your own words.")
+    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(
+        max_length=3, description="Three full sentences, each with one of the article's main figures.")
 
     @model_validator(mode="after")
-    def _numbers_come_from_the_article(self, info: ValidationInfo) -> Draft:
-        return _check_prose_numbers(self, info)
-
-
-def draft_model(candidate_ids: list[int]) -> type[Draft]:
-    """A Draft with exactly one label per candidate, in order, each id fixed by the schema.
-
-    Under grammar-constrained decoding the model can neither invent an id nor skip a candidate; it
-    declines one by setting ``what`` to null.
-    """
-    labels = [
-        type(f"Label{i}", (FigureLabel,), {"__annotations__": {"id": Literal[i]}, "id": Field()})
-        for i in candidate_ids
-    ]
-    figures: object = tuple[tuple(labels)] if labels else tuple[()]  # type: ignore[misc]
-    return type(
-        "Draft",
-        (Draft,),
-        {"__annotations__": {"figures": figures}, "figures": Field()},
-    )
-
-
-def _check_prose_numbers(draft: Draft, info: ValidationInfo) -> Draft:
-    """Re-ask (once, per the context's budget) when the prose has numbers that are not in the article."""
-    from wirebrief.numbers import unverified_numbers
-
-    ctx = info.context
-    if not ctx or "article_values" not in ctx or ctx.get("number_reasks", 0) <= 0:
-        return draft
-    bad = [
-        raw
-        for piece in [draft.headline, draft.summary, *draft.key_points]
-        for raw in unverified_numbers(piece, ctx["article_values"])
-    ]
-    if bad:
-        ctx["number_reasks"] -= 1
-        raise ValueError(
-            f"These numbers are not in the article: {', '.join(bad)}. "
-            "Use only numbers that appear in the article, written as the article writes them."
-        )
-    return draft
-
+    def _numbers_stand_for_their_facts(self, info: ValidationInfo) -> Draft:
+        """Re-ask (once, per the context's budget) when a number in the prose is not the article's, or is
+        attached to another fact than the article's."""
+        ctx = info.context
+        if not ctx or "claims" not in ctx or ctx.get("number_reasks", 0) <= 0:
+            return self
+        bad = [problem for piece in [self.headline, self.summary, *self.key_points]
+               for problem in ctx["claims"].problems(piece)]
+        if bad:
+            ctx["number_reasks"] -= 1
+            raise ValueError(
+                f"These numbers are wrong: {'; '.join(bad)}. Use only numbers of the article, written as it writes "
+                "them, each with the fact the article gives it."
+            )
+        return self
 
 
 class ErrorInfo(BaseModel):

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     prompts_dir: Path | None = None
     """Folder of prompt files; unset means the project's prompts/."""
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    max_output_tokens: int = Field(default=2048, ge=64)
+    max_output_tokens: int = Field(default=512, ge=64)
     """A brief that needs more is a failure (finish_reason=length), never a truncated success."""
     reasks: int = Field(default=1, ge=0, le=2)
     """instructor re-asks after a validation error (numbers not in the article, bad schema)."""
@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # --- input and cache ------------------------------------------------------------------
     max_chars: int = Field(default=60_000, ge=100)
     """Longest article accepted, after normalization (a long feature is ~30,000 characters)."""
+    max_candidates: int = Field(default=300, ge=1)
+    """Most figures listed for one article: a results table keeps its most salient ones, with a warning."""
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
     cache_enabled: bool = True

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
-from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, WHAT_CAP, Draft, Figure, FigureLabel
+from wirebrief.claims import Claims
+from wirebrief.labels import Proposal
+from wirebrief.numbers import NumberMention, tidy, unverified_numbers
+from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "st", "gov", "sen", "rep",
@@ -48,51 +51,39 @@ def quote_for(text: str, sentences: list[tuple[int, int]], mention: NumberMentio
 
 @dataclass(frozen=True)
 class Article:
-    """What model output is checked against, computed once per article: its text, the values of every
-    number in it, and the scripts its letters use (plus Latin, the prompt's)."""
+    """What model output is checked against, computed once per article: its text, its numbers with the facts
+    they stand for (sentences that address an AI left out), and the scripts its letters use (plus Latin)."""
 
     text: str
-    values: tuple[float, ...]
+    claims: Claims
     scripts: frozenset[str]
 
     @classmethod
-    def of(cls, text: str, mentions: list[NumberMention]) -> Article:
+    def of(cls, text: str, mentions: list[NumberMention], excluded: Sequence[tuple[int, int]] = ()) -> Article:
         scripts = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
-        return cls(text, tuple(m.value for m in mentions), frozenset(scripts))
+        return cls(text, Claims(text, mentions, excluded), frozenset(scripts))
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return self.claims.values
 
 
-def build_figures(draft: Draft, candidates: list[NumberMention], article: Article) -> tuple[list[Figure], list[str]]:
-    """Figures for the labels the model gave; value, raw, quote and spans come from the text.
-
-    A label whose anchor names its own candidate is kept. A label whose anchor names another candidate (the
-    model lost its place, e.g. skipped a photo counter) is moved there when that is unambiguous: exactly one
-    candidate has the anchor's value and it has no label of its own. Any other label is dropped.
-    """
-    by_id = {m.id: m for m in candidates}
-    assigned: dict[int, FigureLabel] = {}
-    strays: list[tuple[FigureLabel, NumberMention]] = []
+def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal],
+                  article: Article) -> tuple[list[Figure], list[str]]:
+    """A figure for every candidate: value, raw, quote and spans from the text, labels from ``labels``, each
+    label checked like prose (a number in it must be the article's; no letters of a foreign script)."""
     warnings: list[str] = []
-    for label in draft.figures:
-        mention = by_id.get(label.id)
-        if mention is None or label.id in assigned:  # impossible under the per-article schema; a last guard
-            warnings.append(f"dropped a label with an unknown or repeated id {label.id}")
-        elif _blank_to_none(label.what or "") is None:
-            continue  # the model judged it not a figure (a photo counter, a size…)
-        elif _anchored(label.number, mention):
-            assigned[label.id] = label
-        else:
-            strays.append((label, mention))
-    for label, mention in strays:
-        target = _realign(label.number, candidates, assigned)
-        if target is None:
-            warnings.append(f"dropped the label for {mention.raw!r}: the model was labelling {label.number!r}")
-        else:
-            assigned[target.id] = label
-            warnings.append(f"moved a label from {mention.raw!r} to {target.raw!r}, the number it names")
     sentences = sentence_spans(article.text)
-    labels = _LabelGuard(article, warnings)
-    figures = [_figure(by_id[i], label, article.text, sentences, labels) for i, label in assigned.items()]
-    figures.sort(key=lambda f: f.span)
+    guard = _LabelGuard(article, warnings)
+    figures = []
+    for m in candidates:
+        p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
+        qs, qe = quote_for(article.text, sentences, m)
+        figures.append(Figure(
+            value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), what=guard.what(p.what, m),
+            qualifier=m.qualifier, where=guard(p.where), period=guard(p.period), source=guard(p.source),
+            quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe),
+        ))
     return figures, warnings
 
 
@@ -126,54 +117,12 @@ class _LabelGuard:
             return None
         return _blank_to_none(_in_scripts("the label", value, self.article, self.warnings))
 
-    def what(self, value: str | None, mention: NumberMention, where: str | None) -> str:
-        """What is counted, without the number itself ('over 9,000 detainees' → 'detainees'), without a word
-        the grammar cut at the cap, and without the place when ``where`` already says it."""
+    def what(self, value: str | None, mention: NumberMention) -> str:
+        """What is counted, without the number itself ('over 9,000 detainees' → 'detainees')."""
         what = self(value) or ""
-        if len(what) >= WHAT_CAP:
-            what = what.rsplit(" ", 1)[0]
         if what.lower().startswith(mention.raw.lower()):
             what = what[len(mention.raw):]
-        what = _LEADING_NUMBER.sub("", what.strip()).strip()
-        if where:
-            trimmed = re.sub(rf"\s+(?:in|across|from|of)\s+(?:the\s+)?{re.escape(where)}$", "", what, flags=re.I)
-            what = trimmed or what
-        return what
-
-
-def _realign(number: str, candidates: list[NumberMention],
-             assigned: dict[int, FigureLabel]) -> NumberMention | None:
-    """The one unlabelled candidate with the anchor's value, if there is exactly one."""
-    values = [m.value for m in find_numbers(tidy(number))]
-    matches = [m for m in candidates if values and same_value(m.value, values[0])]
-    if len(matches) == 1 and matches[0].id not in assigned:
-        return matches[0]
-    return None
-
-
-def _figure(mention: NumberMention, label: FigureLabel, text: str, sentences: list[tuple[int, int]],
-            clean: _LabelGuard) -> Figure:
-    qs, qe = quote_for(text, sentences, mention)
-    where = clean(label.where)
-    return Figure(
-        value=mention.value,
-        raw=mention.raw,
-        unit=mention.unit or _blank_to_none(label.unit),
-        what=clean.what(label.what, mention, where),
-        qualifier=mention.qualifier,
-        where=where,
-        period=clean(label.period),
-        source=clean(label.source),
-        quote=text[qs:qe],
-        span=(mention.start, mention.end),
-        quote_span=(qs, qe),
-    )
-
-
-def _anchored(number: str, mention: NumberMention) -> bool:
-    """The label's anchor names the candidate's number: the model has not lost its place in the list."""
-    found = find_numbers(tidy(number))  # the model sometimes writes ",196" for 196
-    return any(same_value(m.value, mention.value) for m in found)
+        return _LEADING_NUMBER.sub("", what.strip()).strip()
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -198,9 +147,9 @@ def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tup
     warnings: list[str] = []
 
     def keep(kind: str, piece: str) -> bool:
-        bad = unverified_numbers(piece, article.values)
+        bad = article.claims.problems(piece)
         if bad:
-            warnings.append(f"dropped {kind} with numbers not in the article ({', '.join(bad)}): {piece!r}")
+            warnings.append(f"dropped {kind} with numbers the article does not support ({'; '.join(bad)}): {piece!r}")
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:

@@ -10,11 +10,11 @@ matching); an edge needs the value within tolerance and the same place in the te
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from wirebrief import lexicon
+from wirebrief.claims import clause_around, fact_words, supports
 from wirebrief.evals.cases import GoldCase, GoldFigure
 from wirebrief.numbers import NON_FIGURE_KINDS, find_numbers, same_value, tidy, unverified_numbers
 from wirebrief.schema import Brief, Figure
@@ -52,7 +52,7 @@ def unit_agrees(predicted: str | None, gold: str | None) -> bool:
 def what_agrees(predicted: str | None, gold: str | None, *, complete: bool = False) -> bool:
     """Partial: the prediction names the gold's event (killed ≠ detained; revenue ≠ profit), or shares a content
     word with a gold that names none. Complete: every content word of the gold is in the prediction."""
-    p, g = _what_words(predicted), _what_words(gold)
+    p, g = fact_words(predicted), fact_words(gold)
     if not g:
         return not p
     if complete:
@@ -66,14 +66,6 @@ def what_agrees(predicted: str | None, gold: str | None, *, complete: bool = Fal
 def _contradicts(predicted: str | None, gold: str | None) -> bool:
     """The prediction also names an event the gold does not (a 'killed and detained' label)."""
     return bool(lexicon.events(predicted) - lexicon.events(gold))
-
-
-def _what_words(text: str | None) -> set[str]:
-    """Content stems, with any persons noun standing for 'people'."""
-    found = lexicon.content(text)
-    if any(lexicon.is_person(w) for w in lexicon.words(text)):
-        found.add("<person>")
-    return found
 
 
 def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
@@ -121,7 +113,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _similar(p: Figure, g: GoldFigure) -> float:
-    a, b = _what_words(f"{p.what} {p.where} {p.period}"), _what_words(f"{g.what} {g.where} {g.period}")
+    a, b = fact_words(f"{p.what} {p.where} {p.period}"), fact_words(f"{g.what} {g.where} {g.period}")
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
@@ -216,31 +208,11 @@ def grounding(text: str, brief: Brief) -> Score:
                  {"grounded_share": share, "invented": invented, "invented_count": len(invented)})
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\b(?:and|but|while|whereas|with|after|as|including)\b", re.IGNORECASE)
-
-
-def clause_around(sentence: str, start: int, end: int) -> str:
-    """The clause of ``sentence`` that holds [start, end): '166 killed and 44 detained' → '44 detained'."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
-    right = next((m.start() for m in _CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
-    return sentence[left:start] + " " + sentence[end:right]
-
-
-def claim_supported(words_near: str, value: float, gold: list[GoldFigure]) -> bool:
-    """A gold figure of the same value whose what/unit the claim's words share (or its event), and whose event
-    the claim does not contradict."""
-    near, near_events = _what_words(words_near), lexicon.events(words_near)
-    for g in gold:
-        if g.status == "ignore" or value_tier(value, g) is None:
-            continue
-        facts = _what_words(g.what) | ({"<person>"} if lexicon.unit_key(g.unit) == "people" else set())
-        facts |= {lexicon.unit_key(g.unit) or ""} - {""}
-        gold_events = lexicon.events(g.what)
-        if near_events and gold_events and not near_events & gold_events:
-            continue
-        if not near or near & facts or near_events & gold_events:
-            return True
-    return False
+def claim_supported(claim: str, value: float, gold: list[GoldFigure]) -> bool:
+    """A gold figure of the same value whose what and unit support the claim's words (claims.supports)."""
+    return any(g.status != "ignore" and value_tier(value, g) is not None
+               and supports(claim, f"{g.what} {'people' if lexicon.unit_key(g.unit) == 'people' else g.unit or ''}")
+               for g in gold)
 
 
 def prose_claims(case: GoldCase, brief: Brief) -> tuple[list[str], list[str]]:

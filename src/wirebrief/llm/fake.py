@@ -10,7 +10,6 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from wirebrief.llm.base import ModelIdentity
-from wirebrief.numbers import find_numbers
 
 Reply = str | dict[str, Any] | Exception | Callable[[dict[str, Any]], "str | dict[str, Any]"]
 
@@ -67,31 +66,11 @@ class FakeBackend:
 # --- scripted replies for the brief prompt: tests and benchmarks share them ---------------------------
 
 
-def candidate_ids(request: dict[str, Any]) -> list[int]:
-    """The candidate ids the per-article schema of ``request`` fixes, in order."""
-    schema = request["response_format"]["json_schema"]["schema"]
-    items = schema["properties"]["figures"].get("prefixItems", [])
-    defs = schema.get("$defs", {})
-    ids = []
-    for item in items:
-        ref = defs[item["$ref"].split("/")[-1]] if "$ref" in item else item
-        ids.append(ref["properties"]["id"]["const"])
-    return ids
-
-
-def anchor(marked_text: str, candidate_id: int) -> str:
-    """The number written after [#id] in the marked article (what a well-behaved model copies)."""
-    after = marked_text.split(f"[#{candidate_id}] ", 1)[1]
-    return find_numbers(after)[0].raw
-
-
-def labelling_reply(summary: str = "A short summary.", headline: str = "A headline") -> Any:
-    """A fake reply that labels every candidate the request offers (as a diligent model would)."""
+def brief_reply(summary: str = "A short summary.", headline: str = "A headline",
+                key_points: list[str] | None = None) -> Any:
+    """A fake reply for the brief prompt: prose only (figures and their labels come from code)."""
 
     def reply(request: dict[str, Any]) -> dict[str, Any]:
-        text = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        figures = [{"id": i, "number": anchor(text, i), "what": "counted things", "unit": "people", "where": "Iraq",
-                    "period": None, "source": "CENTCOM"} for i in candidate_ids(request)]
-        return {"headline": headline, "summary": summary, "key_points": ["A point."], "figures": figures}
+        return {"headline": headline, "summary": summary, "key_points": key_points or ["A point."]}
 
     return reply
