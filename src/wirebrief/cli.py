@@ -223,3 +223,7 @@ def main() -> None:
     except WirebriefError as exc:  # a last net: a clear message, never a traceback
         err.print(f"[bold red]error:[/] {exc}")
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
