@@ -6,6 +6,7 @@ The one implementation the CLI, the API and the evals all call.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,8 @@ from wirebrief.schema import SCHEMA_VERSION, Brief, Draft, Meta
 from wirebrief.settings import Settings
 from wirebrief.verify import Article, build_figures, checked_prose
 
-_CODE_FILES = ("numbers.py", "verify.py", "normalize.py", "schema.py", "labels.py", "lexicon.py", "claims.py",
-               "injection.py", "llm/embedded.py")
+_CODE_FILES = ("numbers.py", "units.py", "verify.py", "normalize.py", "schema.py", "labels.py", "lexicon.py",
+               "claims.py", "injection.py", "llm/embedded.py")
 
 
 def _code_fingerprint() -> str:
@@ -70,6 +71,8 @@ class Pipeline:
     llm: StructuredLLM = field(init=False)
     code_fingerprint: str = field(init=False, default_factory=_code_fingerprint)
     _jobs: dict[tuple[str, str, str], Job] = field(init=False, default_factory=dict, repr=False)
+    _jobs_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+    """The memo is shared by request threads; normalization runs outside the lock."""
 
     def __post_init__(self) -> None:
         self.llm = StructuredLLM(self.backend, self.settings)
@@ -108,12 +111,14 @@ class Pipeline:
             return self._job(raw, prompt)
         data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
         memo = (hashlib.sha256(data).hexdigest(), kind or "", prompt.hash)
-        job = self._jobs.get(memo)
+        with self._jobs_lock:
+            job = self._jobs.get(memo)
         if job is None:
             job = self._job(self.document(raw, kind), prompt)
-            self._jobs[memo] = job
-            if len(self._jobs) > 1024:
-                self._jobs.pop(next(iter(self._jobs)))
+            with self._jobs_lock:
+                self._jobs[memo] = job
+                if len(self._jobs) > 1024:
+                    self._jobs.pop(next(iter(self._jobs)))
         return job
 
     def _job(self, doc: Document, prompt: Prompt) -> Job:

@@ -87,7 +87,8 @@ def _values(resolution: dict[str, Any]) -> list[float]:
     if raw in ("None", "null"):
         return []  # a bare unit word ("dollars", "percent"): no number to find
     if raw[:1] in "[(":
-        return [float(x) for x in re.findall(r"-?[\d.]+(?:E-?\d+)?", raw)]
+        ends = [float(x) for x in re.findall(r"-?[\d.]+(?:E-?\d+)?", raw)]
+        return sorted(set(ends))  # "[20,20]" ("equals 20") is one quantity
     return [float(raw.rstrip("%"))]
 
 
