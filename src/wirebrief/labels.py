@@ -11,6 +11,7 @@ scope (its main place and source), said once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -30,9 +31,17 @@ _LIGHT_VERBS = {"be", "have", "include", "involve", "remain", "make", "take", "r
 _REPORTING = {"say", "report", "announce", "estimate", "tell", "reveal", "disclose", "state", "claim", "add", "note",
               "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate", "believe", "publish",
               "suggest", "argue", "admit", "explain"}
+_SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
+                 "ministry", "department", "government", "survey", "poll", "report", "study", "figure", "data",
+                 "statistic", "research", "researcher", "company", "firm", "bank", "regulator", "agency", "union",
+                 "group", "expert", "commission", "committee", "council", "office", "authority", "military", "army",
+                 "chairman", "chief", "executive", "president", "director", "secretary", "boss", "organiser",
+                 "organizer", "watchdog", "institute", "association", "federation", "board", "court", "command"}
+"""Nouns that can state a figure: 'officials said', 'the survey found'. Other subjects of 'said' are not sources."""
 _ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 _PLACE_LABELS = ("GPE", "LOC")
+SCOPE_WHERE = True
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,8 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
         return {}
     doc = parser()(text)
     scope = article_scope(doc)
-    return {m.id: _proposal(doc, m, scope) for m in candidates}
+    numbers = [(m.start, m.end) for m in candidates]
+    return {m.id: _proposal(doc, m, scope, numbers) for m in candidates}
 
 
 def article_scope(doc: Doc) -> Scope:
@@ -80,7 +90,7 @@ def article_scope(doc: Doc) -> Scope:
     return Scope(where=where, source=source)
 
 
-def _proposal(doc: Doc, m: NumberMention, scope: Scope) -> Proposal:
+def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]]) -> Proposal:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None or not len(span):
         return Proposal(m.unit, None, scope.where, None, scope.source)
@@ -89,8 +99,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope) -> Proposal:
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     what = _what(number, noun, own, span)
     sent = number.sent
-    where = _nearest_entity(sent, span, _PLACE_LABELS) or scope.where
-    period = _nearest_entity(sent, span, ("DATE",))
+    where = _nearest_entity(sent, span, _PLACE_LABELS) or (scope.where if SCOPE_WHERE else None)
+    period = _nearest_entity(sent, span, ("DATE",), avoid=numbers)
     source = _attribution(sent)
     if source is not None and source.lower() in _PRONOUNS:
         source = scope.source
@@ -201,8 +211,12 @@ def _event(anchor: Token, span: Span) -> str | None:
     return None
 
 
-def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...]) -> str | None:
-    ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)]
+def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...],
+                    avoid: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The entity of those labels nearest the number in its sentence, not overlapping it or another figure
+    ('Almost a quarter' is a share, not a date)."""
+    ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)
+            and not any(e.start_char < b and a < e.end_char for a, b in avoid)]
     if not ents:
         return None
     best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
@@ -220,9 +234,14 @@ def _attribution(sent: Span) -> str | None:
     for tok in sent:
         if tok.pos_ == "VERB" and tok.lemma_ in _REPORTING:
             subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None:
+            if subject is not None and (_is_named(subject) or subject.lemma_.lower() in _SOURCE_NOUNS
+                                        or subject.lower_ in _PRONOUNS):
                 return _name(subject)
     return None
+
+
+def _is_named(tok: Token) -> bool:
+    return any(e.start <= tok.i < e.end and e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in tok.doc.ents)
 
 
 def _name(tok: Token) -> str:

@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wirebrief.claims import Claims
+from wirebrief.claims import Claims, fact_words
 from wirebrief.labels import Proposal
-from wirebrief.numbers import NumberMention, tidy, unverified_numbers
+from wirebrief.numbers import NumberMention, same_value, tidy, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
 
 _ABBREVIATIONS = {
@@ -75,7 +75,7 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
     warnings: list[str] = []
     sentences = sentence_spans(article.text)
     guard = _LabelGuard(article, warnings)
-    figures = []
+    figures: list[Figure] = []
     for m in candidates:
         p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
         qs, qe = quote_for(article.text, sentences, m)
@@ -84,7 +84,17 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
             qualifier=m.qualifier, where=guard(p.where), period=guard(p.period), source=guard(p.source),
             quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe),
         ))
-    return figures, warnings
+    return [f for i, f in enumerate(figures) if not any(restates(f, e) for e in figures[:i])], warnings
+
+
+def restates(later: Figure, earlier: Figure) -> bool:
+    """The same fact said again (headline, then lede): same value, unit, place and period, and what it counts
+    in common. '14 operatives in Iraq' and '14 operatives in Syria' are two facts."""
+    if not same_value(later.value, earlier.value) or (later.unit, later.where, later.period) != (
+            earlier.unit, earlier.where, earlier.period):
+        return False
+    a, b = fact_words(later.what), fact_words(earlier.what)
+    return not a or not b or bool(a & b)
 
 
 def _script(ch: str) -> str:
