@@ -23,8 +23,8 @@ from wirebrief.schema import SCHEMA_VERSION, Brief, Draft, Meta
 from wirebrief.settings import Settings
 from wirebrief.verify import Article, build_figures, checked_prose
 
-_CODE_FILES = ("numbers.py", "units.py", "verify.py", "normalize.py", "schema.py", "labels.py", "lexicon.py",
-               "claims.py", "injection.py", "llm/embedded.py")
+_CODE_FILES = ("numbers.py", "numerals.py", "units.py", "verify.py", "normalize.py", "schema.py", "labels.py",
+               "lexicon.py", "claims.py", "injection.py", "llm/embedded.py")
 
 
 def _code_fingerprint() -> str:
