@@ -23,6 +23,7 @@ from typing import Literal
 
 from wirebrief import units
 from wirebrief.numerals import Core, cores
+from wirebrief.numerals import word_value as word_value  # re-exported: part of the finder's API
 
 Kind = Literal["count", "money", "percent", "measure", "temperature", "age", "ratio", "year", "date", "time",
                "decade", "ordinal", "identifier", "score"]
