@@ -92,7 +92,7 @@ def test_number_words(n: int) -> None:
 
 
 def _UNITS() -> dict[str, int]:  # noqa: N802
-    from wirebrief.numbers import _UNITS as units
+    from wirebrief.numerals import _UNITS as units
 
     return units
 
