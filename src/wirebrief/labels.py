@@ -42,6 +42,7 @@ _ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "t
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 _PLACE_LABELS = ("GPE", "LOC")
 SCOPE_WHERE = True
+"""A figure whose sentence names no place takes the article's (dev set: where agreement 0.51 with it, 0.32 without)."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,23 @@ class Scope:
 
 @lru_cache(maxsize=1)
 def parser() -> Language:
-    """The spaCy pipeline, loaded once per process (0.3 s)."""
+    """The spaCy pipeline, loaded once per process (0.3 s); a line break always ends a sentence (a headline or a
+    dateline is not part of the lede)."""
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(PARSER, exclude=["senter"])
+    if not Language.has_factory("wirebrief_line_breaks"):
+        Language.component("wirebrief_line_breaks", func=_line_breaks)
+    nlp = spacy.load(PARSER, exclude=["senter"])
+    nlp.add_pipe("wirebrief_line_breaks", before="parser")
+    return nlp
+
+
+def _line_breaks(doc: Doc) -> Doc:
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text_with_ws:
+            tok.is_sent_start = True
+    return doc
 
 
 def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
@@ -99,7 +113,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     what = _what(number, noun, own, span)
     sent = number.sent
-    where = _nearest_entity(sent, span, _PLACE_LABELS) or (scope.where if SCOPE_WHERE else None)
+    where = _place(sent, span) or (scope.where if SCOPE_WHERE else None)
     period = _nearest_entity(sent, span, ("DATE",), avoid=numbers)
     source = _attribution(sent)
     if source is not None and source.lower() in _PRONOUNS:
@@ -145,8 +159,9 @@ def _unit_of(noun: Token) -> str | None:
 
 
 def _noun_phrase(noun: Token) -> str:
+    """The noun with its compounds and adjectives ('United States military', 'pre-tax profit'), no numbers."""
     keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"]
-    return " ".join([*(t.text for t in keep), noun.text])
+    return " ".join([*(_noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep), noun.text])
 
 
 def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> str | None:
@@ -221,6 +236,36 @@ def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...],
         return None
     best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
     return str(best.text)
+
+
+_LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "outside", "around"}
+
+
+def _place(sent: Span, span: Span) -> str | None:
+    """The place a figure is about: the nearest place named after a locative preposition ('in Iraq and Syria'),
+    with its conjuncts; not a place that only qualifies a noun ('the United States military')."""
+    places = [e for e in sent.ents if e.label_ in _PLACE_LABELS and (e.end <= span.start or e.start >= span.end)
+              and e.root.dep_ in ("pobj", "conj") and _governing_prep(e.root) in _LOCATIVE]
+    if not places:
+        return None
+    best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
+    root = best.root
+    while root.dep_ == "conj" and root.head.ent_type_ in _PLACE_LABELS:
+        root = root.head
+    group = [root, *(c for c in root.conjuncts if c.ent_type_ in _PLACE_LABELS)]
+    names = [_entity_text(t) for t in sorted(group, key=lambda t: t.i)]
+    return " and ".join(dict.fromkeys(names))
+
+
+def _governing_prep(tok: Token) -> str:
+    while tok.dep_ == "conj":
+        tok = tok.head
+    return str(tok.head.lower_) if tok.dep_ == "pobj" else ""
+
+
+def _entity_text(tok: Token) -> str:
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return _canonical_place(str(ent.text)) if ent is not None else str(tok.text)
 
 
 def _attribution(sent: Span) -> str | None:
