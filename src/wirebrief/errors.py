@@ -8,7 +8,10 @@
     │   └── UnsupportedInput       a content type or file kind wirebrief cannot read    (415)
     ├── ConfigError                a setting or a file is wrong; the operator must fix it
     │   ├── ModelNotFound          no GGUF at the configured path / parts not installed
-    │   └── PromptNotFound         no such prompt id in prompts/
+    │   ├── PromptNotFound         no such prompt id in prompts/
+    │   └── CacheUnavailable       the cache folder cannot be opened, read or written (read-only, corrupt,
+    │                              full); briefs are then made uncached, and only `cache` commands fail
+    ├── OutputBusy                 another run is writing the same output file (CLI)
     └── BackendError               the model failed at run time
         ├── BackendUnavailable     down or refusing, after bounded transport retries     (503)
         ├── BackendTimeout         a call took longer than settings.request_timeout      (504)
@@ -16,12 +19,15 @@
         ├── OutputTruncated        finish_reason == "length": a failure, not a success
         └── InvalidModelOutput     still invalid after instructor's re-asks
 
-The API layer alone maps these to status codes; nothing here knows about HTTP.
+The API layer alone maps these to status codes; nothing here knows about HTTP. A BackendError's message
+often quotes the upstream server or the model: it is redacted (:func:`wirebrief.redact.redact`) when made.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from wirebrief.redact import redact
 
 
 class WirebriefError(Exception):
@@ -72,12 +78,28 @@ class PromptNotFound(ConfigError):
     hint = "run `wirebrief prompts list` to see the prompt ids"
 
 
-class BackendError(WirebriefError):
-    """The model did not produce a usable answer. ``attempts`` counts every call made."""
+class CacheUnavailable(ConfigError):
+    hint = "check the folder's permissions and free space, delete it if it is corrupt (it only holds cached " \
+           "briefs), or point WIREBRIEF_CACHE_DIR elsewhere"
 
-    def __init__(self, message: str, *, attempts: int = 0, **detail: Any) -> None:
-        super().__init__(message, **detail)
+
+class OutputBusy(WirebriefError):
+    hint = "wait for the other run to finish (it resumes the same file), or write to another file with -o"
+
+
+class BackendError(WirebriefError):
+    """The model did not produce a usable answer. ``attempts`` counts every call made.
+
+    The message is redacted: it may quote an upstream error body or the model's output."""
+
+    retry_after: float | None = None
+    """Seconds a client should wait before retrying (sent as Retry-After with a 503)."""
+
+    def __init__(self, message: str, *, attempts: int = 0, retry_after: float | None = None, **detail: Any) -> None:
+        super().__init__(redact(message), **detail)
         self.attempts = attempts
+        if retry_after is not None:
+            self.retry_after = retry_after
 
 
 class BackendUnavailable(BackendError):
@@ -105,4 +127,4 @@ class InvalidModelOutput(BackendError):
 
     def __init__(self, message: str, *, raw_output: str | None = None, **detail: Any) -> None:
         super().__init__(message, **detail)
-        self.raw_output = raw_output
+        self.raw_output = None if raw_output is None else redact(raw_output, 2000, lines=True)

@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from wirebrief.errors import ConfigError, PromptNotFound
+from wirebrief.redact import shorten
 
 _INSTALLED = Path(__file__).resolve().parent / "prompt_files"
 DEFAULT_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parents[2] / "prompts"
@@ -55,7 +56,7 @@ def load_prompt(prompt_id: str, directory: Path | None = None) -> Prompt:
         path = _path(prompt_id, directory)
         st = os.stat(path)
     except FileNotFoundError:
-        raise PromptNotFound(f"no prompt {prompt_id!r} in {prompts_dir(directory)}") from None
+        raise PromptNotFound(f"no prompt {shorten(prompt_id)!r}") from None  # the folder's path stays private
     return _parse(path, st.st_mtime_ns, st.st_size)
 
 
@@ -75,7 +76,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> Prompt:
     parts = _SECTION.split(post.content)
     sections = dict(zip(parts[1::2], parts[2::2], strict=True))
     if set(sections) != {"system", "user"}:
-        raise ConfigError(f"prompt {path} needs a '## system' and a '## user' section")
+        raise ConfigError(f"prompt {path.name} needs a '## system' and a '## user' section")
     return Prompt(
         id=str(post.get("id", path.stem)),
         version=str(post.get("version", "0")),
