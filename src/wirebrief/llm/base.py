@@ -36,10 +36,22 @@ class ChatBackend(Protocol):
         """Load the model now rather than on the first call (a no-op for remote backends)."""
         ...
 
+    def probe(self) -> str | None:
+        """Why the backend cannot answer now (not loaded, unreachable), or None when it can. /readyz asks;
+        a remote backend asks its server (briefly, and not more than every few seconds)."""
+        ...
+
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
-        """Run one chat completion. Raise :class:`TransientBackendError` for what is worth retrying."""
+        """Run one chat completion. Raise :class:`TransientBackendError` for what is worth retrying,
+        :class:`~wirebrief.errors.BackendTimeout` when the call timed out (not retried)."""
         ...
 
 
 class TransientBackendError(Exception):
-    """Timeouts, refused connections, 429 and 5xx: the transport retry loop retries these, nothing else."""
+    """Refused or dropped connections, 429 and 5xx: the transport retry loop retries these, nothing else.
+
+    ``retry_after``: the seconds the server asked for (a 429's Retry-After), honoured within the loop's bounds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -45,6 +45,9 @@ class EmbeddedBackend:
         with self._lock:
             self._load_locked()
 
+    def probe(self) -> str | None:
+        return None if self.loaded else "the model is not loaded yet"
+
     def _load_locked(self) -> None:
         if self._server is not None:
             return

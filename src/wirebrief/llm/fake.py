@@ -31,9 +31,14 @@ class FakeBackend:
         self.identity = ModelIdentity(backend="fake", model=model, fingerprint=model)
 
     loaded = True
+    problem: str | None = None
+    """What :meth:`probe` reports; a test sets it to play an unreachable backend."""
 
     def load(self) -> None:
         return None
+
+    def probe(self) -> str | None:
+        return self.problem
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         self.requests.append(request)

@@ -1,7 +1,8 @@
 """Structured output over any :class:`ChatBackend`: two bounded retry loops, one above the other, never nested.
 
 - the transport loop (tenacity) wraps one backend call and retries only :class:`TransientBackendError`,
-  capped in attempts *and* total time, with jittered backoff (off in tests);
+  capped in attempts *and* total time, with jittered backoff (off in tests) or the wait a 429's Retry-After
+  asks for (when it fits in the time cap; else the loop gives up at once and passes the wait on);
 - instructor's loop re-asks only on validation errors, ``settings.reasks`` times at most.
 
 Every attempt of either loop is counted, and its tokens added, in :class:`CallStats`.
@@ -17,20 +18,25 @@ from typing import Any, TypeVar
 import instructor
 from instructor.core.exceptions import InstructorRetryException
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from tenacity import (
+    RetryCallState,
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
     wait_none,
 )
+from tenacity.wait import wait_base
 
-from wirebrief.errors import BackendUnavailable, InvalidModelOutput, OutputTruncated, WirebriefError
+from wirebrief.errors import BackendError, BackendUnavailable, InvalidModelOutput, OutputTruncated, WirebriefError
 from wirebrief.llm.base import ChatBackend, TransientBackendError
+from wirebrief.redact import guard_logger
 from wirebrief.schema import Usage
 from wirebrief.settings import Settings
+
+guard_logger("instructor.v2.retry")  # it logs each failed attempt's error, raw model output included
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -59,9 +65,11 @@ class StructuredLLM:
 
     def _retrying(self) -> Retrying:
         s = self.settings
+        backoff = wait_exponential_jitter(multiplier=0.5, max=8) if s.backoff else wait_none()
         return Retrying(
-            stop=stop_after_attempt(s.transport_attempts) | stop_after_delay(s.transport_max_seconds),
-            wait=wait_exponential_jitter(multiplier=0.5, max=8) if s.backoff else wait_none(),
+            # stop_before_delay: no retry whose wait would end past the cap (a long Retry-After gives up at once)
+            stop=stop_after_attempt(s.transport_attempts) | stop_before_delay(s.transport_max_seconds),
+            wait=_RetryAfter(backoff),
             retry=retry_if_exception_type(TransientBackendError),
             reraise=True,
         )
@@ -78,7 +86,16 @@ class StructuredLLM:
                     finally:
                         stats.model_ms += (time.perf_counter() - started) * 1000
         except TransientBackendError as exc:
-            raise BackendUnavailable(f"the model backend failed: {exc}", attempts=stats.attempts) from exc
+            raise BackendUnavailable(f"the model backend failed: {exc}", attempts=stats.attempts,
+                                     retry_after=exc.retry_after) from exc
+        except BackendError as exc:
+            exc.attempts = stats.attempts
+            raise
+        except WirebriefError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a backend's bug or an unreadable answer: a backend failure,
+            raise BackendError(  # never "did not validate"
+                f"the model backend failed: {type(exc).__name__}: {exc}", attempts=stats.attempts) from exc
         if completion.usage is not None:
             u = stats.usage
             u.prompt_tokens += completion.usage.prompt_tokens
@@ -113,6 +130,9 @@ class StructuredLLM:
             cause = exc.__cause__
             if isinstance(cause, WirebriefError):
                 raise cause from None
+            if not isinstance(cause, ValidationError | ValueError):  # ValueError: JSON that does not parse
+                raise BackendError(f"the model call failed: {type(cause).__name__}: {cause}",
+                                   attempts=stats.attempts) from exc
             raise InvalidModelOutput(
                 f"the model's answer did not validate after {stats.attempts} attempts: {str(cause)[:300]}",
                 attempts=stats.attempts,
@@ -120,3 +140,15 @@ class StructuredLLM:
             ) from exc
         finally:
             _current.reset(token)
+
+
+class _RetryAfter(wait_base):
+    """The wait the server asked for (bounded by the stop condition), else ``backoff``."""
+
+    def __init__(self, backoff: wait_base) -> None:
+        self.backoff = backoff
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome is not None else None
+        asked = getattr(exc, "retry_after", None)
+        return float(asked) if asked is not None else self.backoff(retry_state)
