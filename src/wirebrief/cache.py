@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import pickle
+import sqlite3
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -12,7 +16,15 @@ from typing import Any
 import diskcache
 from pydantic import ValidationError
 
+from wirebrief.errors import CacheUnavailable
 from wirebrief.schema import Brief
+
+log = logging.getLogger(__name__)
+_FAILURES = (sqlite3.Error, OSError, diskcache.Timeout, pickle.UnpicklingError, EOFError)
+"""What a broken cache folder raises: read-only or corrupt database or value file, full disk, a lock held
+too long."""
+_RETRY_OPEN = 30.0
+"""Seconds before a cache folder that could not be opened is tried again."""
 
 _PREFIX = "brief:"
 _INDEX = "id:"
@@ -27,6 +39,13 @@ def cache_key(components: dict[str, Any]) -> str:
 def brief_id_for(key: str) -> str:
     """The public id of a brief: deterministic, derived from its cache key."""
     return f"b_{key[:24]}"
+
+
+def _why(exc: BaseException) -> str:
+    """A failure in words, without the folder's path (it may reach an API client through /readyz)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _detached(brief: Brief) -> Brief:
@@ -55,15 +74,84 @@ class BriefCache:
     A small in-memory tier holds the briefs this process validated last, so a hot brief costs neither a
     SQLite read nor a re-validation (nor, for :meth:`get_json`, a serialization). Callers get copies, never
     the stored object. Whatever comes out of the cache is marked ``cache_hit`` with the lookup's latency.
+
+    The disk tier is a convenience, never a point of failure: when its folder cannot be opened, read or
+    written (read-only, corrupt, full), lookups miss and stores keep to the memory tier, one warning is
+    logged, and :attr:`problem` says why until the disk works again. With ``strict`` (the ``cache``
+    commands, which exist to touch the disk) the same failures raise :class:`CacheUnavailable`.
+    Reads never write: diskcache's hit/miss counters (a write per read) are off.
     """
 
-    def __init__(self, directory: Path, hot_size: int = 512) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+    def __init__(self, directory: Path, hot_size: int = 512, *, strict: bool = False) -> None:
         self.directory = directory
-        self._cache = diskcache.Cache(str(directory), size_limit=2**31)
-        self._cache.stats(enable=True)
+        self.strict = strict
+        self.problem: str | None = None
+        """Why the disk tier is not working now, or None."""
         self._hot: OrderedDict[str, _Hot] = OrderedDict()
         self._hot_size = hot_size
+        self._lock = threading.Lock()
+        """Guards the memory tier: request threads and the model worker share it."""
+        self._cache: diskcache.Cache | None = None
+        self._retry_at = 0.0
+        self._store()
+
+    # --- the disk tier, guarded -------------------------------------------------------------------------
+
+    def _store(self) -> diskcache.Cache | None:
+        """The open diskcache, opened on first use and retried now and then after a failure."""
+        if self._cache is None and time.monotonic() >= self._retry_at:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                cache = diskcache.Cache(str(self.directory), size_limit=2**31)
+            except _FAILURES as exc:
+                why = "its path is a file, not a folder" if self.directory.is_file() else _why(exc)
+                self._degrade(f"the cache cannot be opened: {why}")
+                return None
+            self._cache = cache
+            try:
+                if cache.statistics:  # a cache made by an older wirebrief counts every read with a write
+                    cache.stats(enable=False)
+            except _FAILURES:
+                pass
+        return self._cache
+
+    def _degrade(self, why: str) -> None:
+        if self.strict:
+            raise CacheUnavailable(f"{why} ({self.directory})")
+        if why != self.problem:
+            log.warning("%s (%s); briefs are made without it until it works again", why, self.directory)
+        self.problem = why
+        self._retry_at = time.monotonic() + _RETRY_OPEN
+
+    def _recovered(self) -> None:
+        if self.problem is not None:
+            log.info("the cache at %s works again", self.directory)
+            self.problem = None
+
+    def _read(self, key: str) -> Any:
+        store = self._store()
+        if store is None:
+            return None
+        try:
+            return store.get(key)
+        except _FAILURES as exc:
+            self._degrade(f"the cache cannot be read: {_why(exc)}")
+            return None
+
+    def _write(self, items: dict[str, Any]) -> bool:
+        store = self._store()
+        if store is None:
+            return False
+        try:
+            for k, v in items.items():
+                store.set(k, v)
+        except _FAILURES as exc:
+            self._degrade(f"the cache cannot store a brief: {_why(exc)}")
+            return False
+        self._recovered()
+        return True
+
+    # --- lookups and stores ----------------------------------------------------------------------------
 
     def get(self, key: str) -> Brief | None:
         started = time.perf_counter()
@@ -81,40 +169,66 @@ class BriefCache:
         return hot.hit_json
 
     def _lookup(self, key: str) -> _Hot | None:
-        hot = self._hot.get(key)
-        if hot is not None:
-            self._hot.move_to_end(key)
-            return hot
-        entry = self._cache.get(_PREFIX + key)
+        with self._lock:
+            hot = self._hot.get(key)
+            if hot is not None:
+                self._hot.move_to_end(key)
+                return hot
+        entry = self._read(_PREFIX + key)
         if entry is None:
             return None
         try:
             brief = Brief.model_validate_json(entry["brief"])
         except (ValidationError, KeyError, TypeError):
-            self._cache.delete(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
+            self._forget(_PREFIX + key)  # stale schema or corrupt entry: a miss, recomputed
             return None
         return self._remember(key, brief)
 
+    def _forget(self, key: str) -> None:
+        store = self._store()
+        try:
+            if store is not None:
+                store.delete(key)
+        except _FAILURES as exc:
+            self._degrade(f"the cache cannot be written: {_why(exc)}")
+
     def _remember(self, key: str, brief: Brief) -> _Hot:
-        hot = self._hot[key] = _Hot(brief)
-        self._hot.move_to_end(key)
-        while len(self._hot) > self._hot_size:
-            self._hot.popitem(last=False)
+        with self._lock:
+            hot = self._hot[key] = _Hot(brief)
+            self._hot.move_to_end(key)
+            while len(self._hot) > self._hot_size:
+                self._hot.popitem(last=False)
         return hot
 
     def put(self, key: str, brief: Brief, components: dict[str, Any]) -> None:
-        self._cache.set(_PREFIX + key, {"brief": brief.model_dump_json(), "components": components})
-        self._cache.set(_INDEX + brief.brief_id, key)
+        """Store a brief: in memory always, on disk when the disk works (else a warning, never an error)."""
         self._remember(key, _detached(brief))
+        self._write({_PREFIX + key: {"brief": brief.model_dump_json(), "components": components},
+                     _INDEX + brief.brief_id: key})
 
     def by_brief_id(self, brief_id: str) -> Brief | None:
-        key = self._cache.get(_INDEX + brief_id)
-        return None if key is None else self.get(key)
+        key = self._read(_INDEX + brief_id)
+        if key is None:  # not on disk (or no disk): a brief this process made may still be in memory
+            with self._lock:
+                key = next((k for k in self._hot if brief_id_for(k) == brief_id), None)
+        return None if not isinstance(key, str) else self.get(key)
+
+    # --- the `cache` commands ---------------------------------------------------------------------------
+
+    def _disk(self) -> diskcache.Cache:
+        store = self._store()
+        if store is None:
+            raise CacheUnavailable(f"{self.problem} ({self.directory})")
+        return store
 
     def explain(self, key_or_id: str) -> dict[str, Any] | None:
         """What went into a key: accepts the key, a unique key prefix or a brief_id."""
-        key = self._cache.get(_INDEX + key_or_id) or self._resolve_prefix(key_or_id)
-        entry = self._cache.get(_PREFIX + key) if key else None
+        try:
+            disk = self._disk()
+            key = disk.get(_INDEX + key_or_id) or self._resolve_prefix(disk, key_or_id)
+            entry = disk.get(_PREFIX + key) if isinstance(key, str) else None
+        except _FAILURES as exc:
+            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.directory})") from exc
         if entry is None or not isinstance(key, str):
             return None
         components = dict(entry["components"])
@@ -123,25 +237,39 @@ class BriefCache:
                               "start": text[:80]}
         return {"key": key, "brief_id": brief_id_for(key), "components": components}
 
-    def _resolve_prefix(self, prefix: str) -> str | None:
+    @staticmethod
+    def _resolve_prefix(disk: diskcache.Cache, prefix: str) -> str | None:
         if len(prefix) < 6:
             return None
-        matches = [k[len(_PREFIX):] for k in self._cache.iterkeys() if k.startswith(_PREFIX + prefix)]
+        matches = [k[len(_PREFIX):] for k in disk.iterkeys() if k.startswith(_PREFIX + prefix)]
         return matches[0] if len(matches) == 1 else None
 
     def stats(self) -> dict[str, Any]:
-        hits, misses = self._cache.stats()
-        briefs = sum(1 for k in self._cache.iterkeys() if k.startswith(_PREFIX))
-        return {"directory": str(self.directory), "briefs": briefs, "bytes": self._cache.volume(),
-                "hits": hits, "misses": misses}
+        """Where the cache is, how many briefs it holds and its size on disk."""
+        try:
+            disk = self._disk()
+            briefs = sum(1 for k in disk.iterkeys() if k.startswith(_PREFIX))
+            return {"directory": str(self.directory), "briefs": briefs, "bytes": disk.volume()}
+        except _FAILURES as exc:
+            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.directory})") from exc
 
     def writable(self) -> bool:
-        try:
-            self._cache.set("probe:writable", 1, expire=60)
-            return True
-        except Exception:  # noqa: BLE001 - any failure means "not writable"
+        """Whether a brief can be stored on disk now (a probe write; /readyz and `doctor` ask)."""
+        store = self._store()
+        if store is None:
             return False
+        try:
+            store.set("probe:writable", 1, expire=60)
+        except _FAILURES as exc:
+            if not self.strict:
+                self._degrade(f"the cache cannot be written: {_why(exc)}")
+            return False
+        return self.problem is None
 
     def clear(self) -> int:
-        self._hot.clear()
-        return int(self._cache.clear())
+        with self._lock:
+            self._hot.clear()
+        try:
+            return int(self._disk().clear())
+        except _FAILURES as exc:
+            raise CacheUnavailable(f"the cache cannot be cleared: {_why(exc)} ({self.directory})") from exc
