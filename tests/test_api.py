@@ -178,7 +178,8 @@ def test_auth_and_rate_limit(settings: Settings) -> None:
 def test_health_ready_metrics(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"model_loaded": True, "cache_writable": True}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"model_loaded": True, "backend_reachable": True,
+                                                                   "cache_writable": True}
     client.post("/v1/briefs", json={"text": TEXT})
     client.post("/v1/briefs", json={"text": TEXT})
     client.post("/v1/briefs", json={"text": ""})

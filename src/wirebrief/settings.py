@@ -55,9 +55,9 @@ class Settings(BaseSettings):
     # --- transport retries (tenacity) -------------------------------------------------------
     transport_attempts: int = Field(default=3, ge=1, le=10)
     transport_max_seconds: float = Field(default=60.0, gt=0)
-    """Cap on the total time spent retrying one call."""
+    """Cap on the total time spent retrying one call; an upstream 429's Retry-After is honoured within it."""
     request_timeout: float = Field(default=300.0, gt=0)
-    """Seconds one model call may take."""
+    """Seconds one model call may take (then BackendTimeout, not retried: HTTP 504)."""
     backoff: bool = True
     """Jittered exponential backoff between transport retries; tests turn it off."""
 
@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
     cache_enabled: bool = True
+    """Off: no cache at all. A cache folder that cannot be used (read-only, corrupt, full) is not an error:
+    briefs are then made uncached, with a warning, and /readyz reports it."""
+    batch_deadline: float | None = Field(default=None, gt=0)
+    """Seconds a `summarize` run over many articles may take; articles not started by then are left for the
+    next run of the same command (unset: no deadline)."""
 
     # --- HTTP API -------------------------------------------------------------------------
     api_keys: str | None = None
@@ -78,11 +83,14 @@ class Settings(BaseSettings):
     queue_capacity: int = Field(default=4, ge=1)
     """Articles that may wait for the model; one more is refused with 503 + Retry-After."""
     api_timeout: float = Field(default=300.0, gt=0)
-    """Seconds a request waits for its brief before 504; the brief is still made and cached."""
+    """Seconds a request (a whole POST /v1/briefs:batch too) waits for its briefs before 504; the brief is still
+    made, in the background when the model is free, and cached (even with no_cache)."""
     batch_max: int = Field(default=20, ge=1)
     """Articles in one POST /v1/briefs:batch."""
     max_body_bytes: int = Field(default=1_000_000, ge=1000)
-    """Largest request body accepted (413 beyond)."""
+    """Largest request body accepted (413 beyond, declared or streamed)."""
+    body_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a client may take to send a request body (408 beyond): a slow sender cannot hold a connection."""
 
     def api_key_list(self) -> list[str]:
         return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]

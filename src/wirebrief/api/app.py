@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
 from wirebrief.api import errors
 from wirebrief.api.deps import Authorized
+from wirebrief.api.edge import EdgeMiddleware
 from wirebrief.api.routes import ops, v1
 from wirebrief.api.service import BriefService
 from wirebrief.llm import ChatBackend
 from wirebrief.pipeline import build_pipeline
+from wirebrief.redact import ACCESS, guard_logger, redact
 from wirebrief.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None, backend: ChatBackend | None = None) -> FastAPI:
     settings = settings or get_settings()
     service = BriefService(settings, build_pipeline(settings, backend))
+    guard_logger("uvicorn.access", ACCESS)  # a key sent in a query string never reaches the access log
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -36,43 +37,14 @@ def create_app(settings: Settings | None = None, backend: ChatBackend | None = N
     errors.install(app)
     app.include_router(v1, dependencies=[Authorized] if service.keys.enabled else [])  # no keys: open API
     app.include_router(ops)
-    app.add_middleware(EdgeMiddleware, service=service, max_body=settings.max_body_bytes)
+    app.add_middleware(EdgeMiddleware, service=service, max_body=settings.max_body_bytes,
+                       body_timeout=settings.body_timeout)
     return app
 
 
 def _load_quietly(service: BriefService) -> None:
     try:
         service.pipeline.backend.load()
-    except Exception:  # noqa: BLE001 - readiness reports it; requests get the error
-        errors.log.exception("the model failed to load")
-
-
-class EdgeMiddleware:
-    """Pure ASGI: request metrics, and 413 for a declared body over the limit before it is read."""
-
-    def __init__(self, app: Any, service: BriefService, max_body: int) -> None:
-        self.app, self.service, self.max_body = app, service, max_body
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body:
-            response = errors.error_response(413, "InputTooLarge", f"the body has {int(length):,} bytes; the limit "
-                                             f"is {self.max_body:,}", {"hint": "send a shorter article"})
-            await response(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = [500]
-
-        async def capture(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            path = getattr(scope.get("route"), "path", "unmatched")
-            self.service.metrics.request(path, status[0], time.perf_counter() - started)
+    except Exception as exc:  # noqa: BLE001 - readiness reports it; requests get the error
+        service.load_problem = f"the model failed to load ({type(exc).__name__}); see the server log"
+        errors.log.error("the model failed to load: %s", redact(exc, 2000))

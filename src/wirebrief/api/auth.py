@@ -10,6 +10,8 @@ import time
 
 from fastapi import HTTPException
 
+from wirebrief.redact import register_secret
+
 
 class RateLimiter:
     """``per_minute`` requests a minute per key, with that burst."""
@@ -35,6 +37,8 @@ class RateLimiter:
 class KeyChecker:
     def __init__(self, keys: list[str]) -> None:
         self._digests = [hashlib.sha256(k.encode()).digest() for k in keys]
+        for key in keys:
+            register_secret(key)  # masked in any upstream text or log line that quotes it
 
     @property
     def enabled(self) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirebrief import errors as e
 from wirebrief.api.body import is_json
+from wirebrief.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ STATUS: list[tuple[type[e.WirebriefError], int]] = [
 
 
 _HTTP_TYPES = {400: "InvalidBody", 401: "Unauthorized", 404: "NotFound", 405: "MethodNotAllowed",
-               429: "RateLimited"}
+               408: "RequestTimeout", 413: "InputTooLarge", 429: "RateLimited"}
 
 
 def status_for(exc: e.WirebriefError) -> int:
@@ -48,7 +51,8 @@ def error_response(status: int, type_: str, message: str, detail: Any = None,
 
 def wirebrief_error(exc: e.WirebriefError) -> JSONResponse:
     status = status_for(exc)
-    headers = {"Retry-After": str(getattr(exc, "retry_after", 5))} if status == 503 else None
+    retry_after = getattr(exc, "retry_after", None) or 5
+    headers = {"Retry-After": str(math.ceil(retry_after))} if status == 503 else None
     detail = {"hint": exc.hint, **{k: v for k, v in exc.detail.items() if _jsonable(v)}}
     return error_response(status, type(exc).__name__, exc.message, detail, headers)
 
@@ -82,5 +86,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
+        log.error("unexpected error: %s", redact("".join(traceback.format_exception(exc)), 8000, lines=True))
         return error_response(500, "InternalError", "an unexpected error; it has been logged", None)

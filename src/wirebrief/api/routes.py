@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
 
 from wirebrief.api.body import json_body, parse_json
 from wirebrief.api.deps import ServiceDep, service_of
-from wirebrief.api.errors import error_response, status_for
+from wirebrief.api.errors import error_response, status_for, wirebrief_error
 from wirebrief.api.models import BatchItem, BatchRequest, BatchResponse, BriefRequest, BriefResponse, ErrorBody
-from wirebrief.errors import InputError, WirebriefError
+from wirebrief.errors import InputError
+from wirebrief.redact import shorten
 from wirebrief.schema import Brief, ErrorInfo
+
+_BRIEF_ID = re.compile(r"b_[0-9a-f]{24}")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in {
-        400: "Body is not valid UTF-8 JSON, or the text is binary junk",
+        400: "Body is not valid JSON (UTF-8, or UTF-16/32 with a BOM), or the text is binary junk",
         401: "Missing or invalid API key",
+        408: "The body arrived too slowly (WIREBRIEF_BODY_TIMEOUT)",
         413: "Article or body over the size limit",
         415: "Content-Type is not application/json",
         422: "Empty text, or a request that does not match the schema",
         429: "Rate limit exceeded; see Retry-After",
         502: "The model's answer was unusable",
         503: "Model queue full or backend down; see Retry-After",
-        504: "The brief took longer than the request timeout; fetch it later by brief_id",
+        504: "The model took too long: with detail.brief_id, the brief is still being made (fetch it later); "
+             "without, the model call itself timed out",
     }.items()
 }
 
@@ -50,21 +57,25 @@ async def create_batch(body: BatchRequest, service: ServiceDep) -> BatchResponse
     if len(body.items) > service.settings.batch_max:
         raise InputError(f"{len(body.items)} items; the limit is {service.settings.batch_max}",
                          hint="split the batch")
-    results = []
-    for item in body.items:
-        try:
-            results.append(BatchItem(id=item.id, status=200, brief=await service.brief(item)))
-        except WirebriefError as exc:
-            results.append(BatchItem(id=item.id, status=status_for(exc), error=ErrorInfo.of(exc)))
-    return BatchResponse(results=results)
+    outcomes = await service.batch(body.items)
+    return BatchResponse(results=[
+        BatchItem(id=item.id, status=200, brief=outcome) if isinstance(outcome, Brief) else
+        BatchItem(id=item.id, status=status_for(outcome), error=ErrorInfo.of(outcome))
+        for item, outcome in zip(body.items, outcomes, strict=True)])
 
 
 @v1.get("/briefs/{brief_id}", summary="A brief made earlier", responses={404: {"model": ErrorBody}})
 async def get_brief(brief_id: str, service: ServiceDep) -> Brief:
-    brief = service.stored(brief_id)
-    if brief is None:
-        return error_response(404, "NotFound", f"no brief {brief_id!r}")  # type: ignore[return-value]
-    return brief
+    """A brief by its id; if the job that was to make it (after a 504) failed, that job's error."""
+    outcome = service.stored(brief_id) if _BRIEF_ID.fullmatch(brief_id) else None
+    if isinstance(outcome, Brief):
+        return outcome
+    if outcome is not None:
+        return wirebrief_error(outcome)  # type: ignore[return-value]
+    if service.pending(brief_id):
+        return error_response(404, "NotFound", f"brief {brief_id} is still being made",  # type: ignore[return-value]
+                              {"pending": True, "hint": "retry in a few seconds"}, {"Retry-After": "5"})
+    return error_response(404, "NotFound", f"no brief {shorten(brief_id)!r}")  # type: ignore[return-value]
 
 
 @ops.get("/healthz", summary="The process is alive")
@@ -72,12 +83,13 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@ops.get("/readyz", summary="Model loaded and cache writable", responses={503: {"model": ErrorBody}})
+@ops.get("/readyz", summary="Whether a brief can be made now", responses={503: {"model": ErrorBody}})
 async def readyz(service: ServiceDep) -> JSONResponse:
-    checks = service.readiness()
-    ready = all(checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                        status_code=200 if ready else 503, headers=None if ready else {"Retry-After": "5"})
+    """200 `ready`; 200 `degraded` when the cache cannot be written (briefs are made uncached); 503 `not ready`
+    when the model is not loaded or the backend is unreachable. `problems` says what is wrong."""
+    report = await run_in_threadpool(service.readiness)  # probes may block: a remote backend, a cache write
+    ready = report["status"] != "not ready"
+    return JSONResponse(report, status_code=200 if ready else 503, headers=None if ready else {"Retry-After": "5"})
 
 
 @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
