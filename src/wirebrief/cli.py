@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -22,6 +25,7 @@ from wirebrief.schema import BriefRecord
 from wirebrief.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from wirebrief.cache import BriefCache
     from wirebrief.pipeline import Pipeline
 
 app = typer.Typer(help="Verified briefs of news articles: every figure found in the text by code.",
@@ -44,9 +48,9 @@ class Format(StrEnum):
 
 
 def _fail(exc: WirebriefError, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc.message}")
+    err.print(f"[bold red]error:[/] {escape(exc.message)}")
     if exc.hint:
-        err.print(f"[yellow]fix:[/] {exc.hint}")
+        err.print(f"[yellow]fix:[/] {escape(exc.hint)}")
     return typer.Exit(code)
 
 
@@ -66,41 +70,67 @@ def summarize(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Recompute, then update the cache.")] = False,
     retry_failed: Annotated[bool, typer.Option(help="On resume, redo articles whose record is an error.")] = False,
+    deadline: Annotated[float | None, typer.Option(min=1, help="Seconds; articles not started by then are left "
+                                                   "for the next run (default: WIREBRIEF_BATCH_DEADLINE).")] = None,
 ) -> None:
     """Summarize articles into verified briefs.
 
     With -o out.jsonl the run is resumable: articles already in the file are skipped and new records are
-    appended, so an interrupted run loses nothing and duplicates nothing. Exit code 1 if any article failed.
+    appended, so an interrupted run loses nothing and duplicates nothing. One run at a time may write a file.
+    An article's id is its path under the folder given, without the suffix. Exit code 1 if any article failed.
     """
     settings = get_settings()
-    try:
-        articles = batch.collect(paths)
-        done: dict[str, bool] = {}
-        if output is not None and fmt is Format.jsonl:
-            done = batch.existing_records(output, drop_failed=retry_failed)
-        todo = [a for a in articles if a.id not in done]
+    with ExitStack() as stack:
+        try:
+            articles, warnings = batch.collect(paths)
+            if output is not None:
+                stack.enter_context(batch.OutputLock(output))
+            done: dict[str, bool] = {}
+            if output is not None and fmt is Format.jsonl:
+                done = batch.existing_records(output, drop_failed=retry_failed)
+            todo = [a for a in articles if a.id not in done]
+            pipeline = _pipeline(settings) if todo else None
+        except WirebriefError as exc:
+            raise _fail(exc) from None
+        for warning in warnings:
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
         if done:
             err.print(f"resuming {output}: {len(articles) - len(todo)} done, {len(todo)} to go")
-        pipeline = _pipeline(settings) if todo else None
-    except WirebriefError as exc:
-        raise _fail(exc) from None
+        seconds = deadline or settings.batch_deadline
+        options = {"read_cache": not (no_cache or refresh), "write_cache": not no_cache, "prompt_id": prompt,
+                   "deadline": None if seconds is None else time.monotonic() + seconds}
+        records, made, failed = _run(pipeline, todo, output if fmt is Format.jsonl else None, fmt, concurrency,
+                                     options)
+        failed += sum(1 for ok in done.values() if not ok)
+        _emit(records, fmt, output)
+    if made < len(todo):
+        err.print(f"[yellow]deadline reached: {len(todo) - made} articles not started; run the same command "
+                  "to continue[/]")
+    if failed or made < len(todo):
+        if failed:
+            err.print(f"[red]{failed} of {len(articles)} articles failed[/]")
+        raise typer.Exit(1)
 
+
+def _run(pipeline: Pipeline | None, todo: list[batch.Article], jsonl: Path | None, fmt: Format,
+         concurrency: int, options: dict[str, Any]) -> tuple[list[BriefRecord], int, int]:
+    """Records kept for output (none when written to a .jsonl), how many were made, how many failed."""
     records: list[BriefRecord] = []
-    writer = batch.JsonlWriter(output) if output is not None and fmt is Format.jsonl else None
-    sink = writer or records.append
-    options = {"read_cache": not (no_cache or refresh), "write_cache": not no_cache, "prompt_id": prompt}
-    failed = sum(1 for ok in done.values() if not ok)
+    writer = batch.JsonlWriter(jsonl) if jsonl is not None else None
+    made = failed = 0
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=err, disable=len(todo) < 2)
     try:
         with progress:
             task = progress.add_task("summarizing", total=len(todo))
-            for record in batch.run(pipeline, todo, concurrency=concurrency, on_record=sink,  # type: ignore[arg-type]
-                                    **options):  # pipeline is None only when todo is empty
+            for record in batch.run(pipeline, todo, concurrency=concurrency,  # type: ignore[arg-type]
+                                    on_record=writer or records.append, **options):  # no pipeline: todo is empty
                 progress.advance(task)
+                made += 1
                 if record.error:
                     failed += 1
-                    err.print(f"[red]✗ {record.id}:[/] {record.error.message} [dim]({record.error.hint})[/]")
+                    hint = f" [dim]({escape(record.error.hint)})[/]" if record.error.hint else ""
+                    err.print(f"[red]✗ {escape(record.id)}:[/] {escape(record.error.message)}{hint}")
                 elif writer is None and fmt is Format.jsonl:
                     out.print(record.model_dump_json(exclude_none=True), highlight=False)
     except KeyboardInterrupt:
@@ -109,10 +139,7 @@ def summarize(
     finally:
         if writer:
             writer.close()
-    _emit(records, fmt, output)
-    if failed:
-        err.print(f"[red]{failed} of {len(articles)} articles failed[/]")
-        raise typer.Exit(1)
+    return records, made, failed
 
 
 def _emit(records: list[BriefRecord], fmt: Format, output: Path | None) -> None:
@@ -147,7 +174,9 @@ def doctor() -> None:
                                    write_cache=False)
         table.add_row("model check", f"ok: answered in {time.perf_counter() - started:.1f} s "
                                      f"({brief.meta.usage.total_tokens} tokens)")
-        table.add_row("cache writable", str(pipeline.cache.writable() if pipeline.cache else "n/a"))
+        cache = pipeline.cache
+        table.add_row("cache writable", "n/a" if cache is None else "yes" if cache.writable() else
+                      f"no: {cache.problem or 'the probe write failed'}; briefs are made uncached")
     except WirebriefError as exc:
         out.print(table)
         raise _fail(exc, 1) from None
@@ -163,31 +192,50 @@ def serve(
     """Serve the HTTP API (docs at /docs) with uvicorn."""
     import uvicorn
 
-    uvicorn.run("wirebrief.api:create_app", factory=True, host=host, port=port, workers=workers)
+    from wirebrief.api import create_app
+
+    try:  # a wrong setting is a clear error here, not a traceback from inside uvicorn
+        app = create_app(get_settings())
+    except WirebriefError as exc:
+        raise _fail(exc) from None
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port)
+    else:
+        uvicorn.run("wirebrief.api:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def _cache() -> BriefCache:
+    """The cache for the `cache` commands: strict, so a broken folder is an error, not a silent fallback."""
+    from wirebrief.cache import BriefCache
+
+    return BriefCache(get_settings().cache_dir, strict=True)
 
 
 @cache_app.command("stats")
 def cache_stats() -> None:
     """Location, number of briefs, size, hits and misses."""
-    from wirebrief.cache import BriefCache
-
-    out.print_json(data=BriefCache(get_settings().cache_dir).stats())
+    try:
+        out.print_json(data=_cache().stats())
+    except WirebriefError as exc:
+        raise _fail(exc) from None
 
 
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached brief."""
-    from wirebrief.cache import BriefCache
-
-    out.print(f"removed {BriefCache(get_settings().cache_dir).clear()} entries")
+    try:
+        out.print(f"removed {_cache().clear()} entries")
+    except WirebriefError as exc:
+        raise _fail(exc) from None
 
 
 @cache_app.command("explain")
 def cache_explain(key: Annotated[str, typer.Argument(help="A cache key, its prefix, or a brief_id.")]) -> None:
     """What went into a cache key: backend, model, prompt, schema, parameters, text."""
-    from wirebrief.cache import BriefCache
-
-    explained = BriefCache(get_settings().cache_dir).explain(key)
+    try:
+        explained = _cache().explain(key)
+    except WirebriefError as exc:
+        raise _fail(exc) from None
     if explained is None:
         err.print(f"[red]no cached brief for {key!r}[/]")
         raise typer.Exit(1)
@@ -218,10 +266,12 @@ def prompts_show(prompt_id: Annotated[str, typer.Argument(help="The prompt id.")
 
 
 def main() -> None:
+    # warnings from the library (a cache that cannot be used, a model that failed to load) on stderr, once each
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING, stream=sys.stderr)
     try:
         app()
     except WirebriefError as exc:  # a last net: a clear message, never a traceback
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(2)
 
 
