@@ -90,8 +90,9 @@ class BriefService:
             left = deadline - time.monotonic()
             try:
                 if left <= 0:
-                    raise BackendTimeout(f"the batch took longer than {self.settings.api_timeout:.0f} s before "
-                                         "this item was started", hint="send it again, or in a smaller batch")
+                    raise BackendTimeout(f"the batch's {self.settings.api_timeout:g} s (WIREBRIEF_API_TIMEOUT) ran "
+                                         "out before this item was started", hint="send it again, or in a smaller "
+                                         "batch")
                 outcomes.append(await self.brief(req, timeout=left))
             except WirebriefError as exc:
                 outcomes.append(exc)
@@ -110,7 +111,7 @@ class BriefService:
         except TimeoutError:
             self._abandon(key, future, job.brief_id, waiting)
             raise BackendTimeout(
-                f"the brief took longer than {timeout or self.settings.api_timeout:.0f} s; it is still being made",
+                f"the brief took longer than {timeout or self.settings.api_timeout:.3g} s; it is still being made",
                 hint=f"fetch it later with GET /v1/briefs/{job.brief_id}", brief_id=job.brief_id,
             ) from None
         except asyncio.CancelledError:  # the client went away: the brief is still made, in the background
