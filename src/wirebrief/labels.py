@@ -173,7 +173,26 @@ def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> s
         if event is not None and event.lower() not in parts[0].lower():
             parts.append(event)
         return " ".join(parts)
-    return _measured(span.root, span) or _event(number, span)
+    return _measured(_past_symbols(span.root), span) or _event(number, span) or _nearest_chunk(span)
+
+
+def _past_symbols(root: Token) -> Token:
+    """A percent sign or a currency word outside the span stands for the number: read from there."""
+    while root.head.i != root.i and (root.head.lower_ in ("%", "percent", "cent", "per") or root.head.pos_ == "SYM"):
+        root = root.head
+    return root
+
+
+def _nearest_chunk(span: Span) -> str | None:
+    """Failing a parse rule, the nearest noun phrase of the number's clause."""
+    sent = span.sent
+    chunks = [c for c in sent.noun_chunks if (c.end <= span.start or c.start >= span.end)
+              and c.root.pos_ == "NOUN" and not any(t.like_num for t in c)]
+    near = [c for c in chunks if abs(c.start - span.end) <= 6 or abs(span.start - c.end) <= 6]
+    if not near:
+        return None
+    best = min(near, key=lambda c: min(abs(c.start - span.end), abs(span.start - c.end)))
+    return _noun_phrase(best.root)
 
 
 def _measured(root: Token, span: Span) -> str | None:
