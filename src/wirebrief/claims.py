@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from wirebrief import lexicon
 from wirebrief.numbers import NON_FIGURE_KINDS, NumberMention, find_numbers, same_value, tidy, unverified_numbers
 
-_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\b(?:and|but|while|whereas|with|after|as|including)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()–—]|[.!?](?=\s|$)|\b(?:and|but|while|whereas|with|after|as|including)\b",
+                           re.IGNORECASE)
 _QUANTITY_KINDS = frozenset({"count", "money", "percent", "measure", "age", "temperature"})
 
 
@@ -44,7 +45,7 @@ def supports(claim: str, fact: str, context: str = "") -> bool:
     events = lexicon.events(fact)
     if near_events and not near_events & events:
         return False  # the claim names an event the fact does not: 'killed' for a number the article detained
-    return not near or bool(near & (fact_words(fact) | fact_words(context)))
+    return not near or bool(near & (fact_words(fact) | fact_words(context))) or bool(near_events & events)
 
 
 @dataclass(frozen=True)
