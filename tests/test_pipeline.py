@@ -216,3 +216,11 @@ def test_a_number_heavy_article_is_bounded(settings: Settings) -> None:
     brief = bounded.summarize("Results table\n\n" + rows)
     assert len(brief.figures) == 50 and any("most salient" in w for w in brief.warnings)
     assert all(f.unit in ("USD", "percent") for f in brief.figures)  # money and percentages first
+
+
+def test_a_copied_sentence_cut_at_the_cap_is_completed_from_the_article(settings: Settings) -> None:
+    text = seed_text("001")
+    lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
+    cut = lede[:259]  # the grammar stops the model at the summary's cap
+    brief = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=cut)])).summarize(text)
+    assert brief.summary == lede and "…" not in brief.summary

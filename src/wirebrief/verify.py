@@ -141,11 +141,18 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip()
 
 
-def _untruncated(text: str, cap: int) -> str:
-    """Text the grammar cut at its cap, trimmed back to its last sentence, or else its last whole word."""
+def _untruncated(text: str, cap: int, article: str) -> str:
+    """Text the grammar cut at its cap: a sentence the model was copying from the article is completed from the
+    article (verbatim, so checked like the rest); otherwise trimmed back to its last sentence, or else its last
+    whole word."""
     if len(text) < cap - 1:
         return text
     sentences = sentence_spans(text)
+    last = text[sentences[-1][0]:] if sentences else text
+    at = article.find(last) if len(last) >= 40 else -1
+    if at >= 0:
+        end = next((e for s, e in sentence_spans(article) if s <= at < e), at + len(last))
+        return text[: len(text) - len(last)] + article[at:end]
     if len(sentences) > 1:
         return text[: sentences[-2][1]]
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
@@ -163,7 +170,7 @@ def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tup
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:
-        return _in_scripts(kind, _untruncated(tidy(piece), cap), article, warnings)
+        return _in_scripts(kind, _untruncated(tidy(piece), cap, article.text), article, warnings)
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):
