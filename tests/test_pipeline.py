@@ -224,3 +224,18 @@ def test_a_copied_sentence_cut_at_the_cap_is_completed_from_the_article(settings
     cut = lede[:259]  # the grammar stops the model at the summary's cap
     brief = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=cut)])).summarize(text)
     assert brief.summary == lede and "…" not in brief.summary
+
+
+@pytest.mark.parametrize("piece", [
+    "It was the 5000th raid.", "Scores ran 12-9,999.", "The X-5000 drone struck.", "A 3/9999 share.",
+    "At 10:9999 they left.", "Half a million fled.", "Thousands fled.", "Donors gave $20m.",
+    "Coalition forces killed 166 ISIS elements.", "There were 2014 fighters.",
+])
+def test_every_form_of_a_wrong_number_is_caught(piece: str) -> None:
+    from wirebrief.normalize import normalize
+    from wirebrief.numbers import find_numbers
+    from wirebrief.verify import Article
+
+    text = normalize(seed_text("000")).text
+    article = Article.of(text, find_numbers(text))
+    assert article.claims.problems(piece), piece

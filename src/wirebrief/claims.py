@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wirebrief import lexicon
-from wirebrief.numbers import NON_FIGURE_KINDS, NumberMention, find_numbers, same_value, tidy, unverified_numbers
+from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|[.!?](?=\s|$)|\b(?:and|but|while|whereas|with|after|as|including)\b",
                            re.IGNORECASE)
@@ -76,7 +76,10 @@ class Claims:
         text = tidy(piece)
         bad = [f"{raw} (not in the article)" for raw in unverified_numbers(text, self.values)]
         for m in find_numbers(text):
-            if m.kind in NON_FIGURE_KINDS or m.kind not in _QUANTITY_KINDS:
+            if m.kind not in _QUANTITY_KINDS:
+                # an ordinal, a name, a score, a date: the article must have one of that kind and value
+                if m.kind != "year" and not any(f.kind == m.kind and same_value(f.value, m.value) for f in self.facts):
+                    bad.append(f"{m.raw} (the article has no such {m.kind})")
                 continue
             same = [f for f in self.facts if same_value(f.value, m.value) and f.kind in _QUANTITY_KINDS]
             if not same:
