@@ -6,6 +6,7 @@ entry repeats). Modes:
 
 - ``ok``: a valid completion whose content is a brief draft (prose without numbers);
 - ``invented``: a valid completion whose summary states numbers that are not in the article;
+- ``sum``: a valid completion whose content is ``{"answer": 5}`` (what `wirebrief doctor` asks for);
 - ``500``: HTTP 500 with a body that quotes the caller's Authorization header (a key an endpoint echoes);
 - ``429``: HTTP 429 with ``Retry-After: stub.retry_after``;
 - ``hang``: no answer until the client gives up (or the stub stops);
@@ -114,6 +115,8 @@ class StubServer:
             handler._json(200, completion(DRAFT))
         elif mode == "invented":
             handler._json(200, completion(INVENTED))
+        elif mode == "sum":
+            handler._json(200, completion({"answer": 5}))
         elif mode == "500":
             handler._json(500, {"error": {"message": f"internal error while serving {auth}", "type": "server"}})
         elif mode == "429":

@@ -164,6 +164,9 @@ def doctor() -> None:
     table.add_row("backend", settings.backend)
     table.add_row("cache", f"{settings.cache_dir} ({'on' if settings.cache_enabled else 'off'})")
     table.add_row("prompt", settings.prompt_id)
+    if settings.backend == "openai" and not _endpoint_ok(settings, table):
+        out.print(table)
+        raise typer.Exit(1)
     try:
         pipeline = _pipeline(settings)
         ident = pipeline.backend.identity
@@ -181,6 +184,57 @@ def doctor() -> None:
         out.print(table)
         raise _fail(exc, 1) from None
     out.print(table)
+
+
+def _endpoint_ok(settings: Settings, table: Table) -> bool:
+    """The OpenAI-compatible endpoint's checks as rows, each failure with what to do."""
+    from wirebrief.doctor import endpoint_checks
+
+    try:
+        checks = endpoint_checks(settings)
+    except WirebriefError as exc:
+        table.add_row("endpoint", f"[red]{escape(exc.message)}[/]")
+        table.add_row("[yellow]fix[/]", escape(exc.hint))
+        return False
+    for check in checks:
+        table.add_row(check.name, escape(check.detail) if check.ok else f"[red]{escape(check.detail)}[/]")
+        if not check.ok:
+            table.add_row("[yellow]fix[/]", escape(check.fix))
+    return all(check.ok for check in checks)
+
+
+@app.command("serve-model")
+def serve_model(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8080,
+    parallel: Annotated[int, typer.Option(min=1, max=64, help="Requests decoded at once; they share "
+                                          "WIREBRIEF_N_CTX, so each gets 1/N of the context.")] = 1,
+    api_key: Annotated[str | None, typer.Option(envvar="WIREBRIEF_MODEL_SERVER_KEY",
+                                                help="Require this bearer key.")] = None,
+) -> None:
+    """Serve the model (WIREBRIEF_MODEL_PATH or the packaged one) over an OpenAI-compatible HTTP API
+    (llama.cpp's server), for several API workers and CLIs to share one model process."""
+    import signal
+    import threading
+
+    from wirebrief.llm.model_server import start_model_server
+
+    settings = get_settings()
+    try:
+        server = start_model_server(settings, host, port, parallel, api_key)
+    except WirebriefError as exc:
+        raise _fail(exc) from None
+    except RuntimeError as exc:  # xllamacpp: the port is taken, the model does not load
+        err.print(f"[bold red]error:[/] the model server did not start: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # llama.cpp installed its own handlers: take them back
+        signal.signal(sig, lambda *_: stop.set())
+    err.print(f"serving {escape(server.alias)} at {server.base_url}\n"
+              f"use it with: WIREBRIEF_BACKEND=openai WIREBRIEF_OPENAI_BASE_URL={server.base_url} "
+              f"WIREBRIEF_OPENAI_MODEL={escape(server.alias)}", soft_wrap=True)
+    stop.wait()
+    err.print("stopping")
 
 
 @app.command()
