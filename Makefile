@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench redis-server
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,8 +14,16 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/wirebrief summarize seeds --format md
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed redis-server
 	$(PY) -m pytest
+
+# The shared-cache tests run a real redis-server (Debian's package). Installed when missing and apt-get works
+# (CI runs as root); otherwise those tests are skipped and say why.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null 2>&1; } || \
+	  echo "redis-server is not installed and could not be: the Redis tests will be skipped"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench

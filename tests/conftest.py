@@ -60,3 +60,15 @@ def seed_text(name: str) -> str:
 
 def dumps(obj: Any) -> str:
     return json.dumps(obj)
+
+
+@pytest.fixture
+def redis_server() -> Any:
+    """A real redis-server on 127.0.0.1 for this test; skipped, with the reason, where it is not installed."""
+    from tests.redis_server import MISSING, RedisServer, binary
+
+    path = binary()
+    if path is None:
+        pytest.skip(MISSING)
+    with RedisServer(path) as server:
+        yield server

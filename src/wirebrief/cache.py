@@ -1,4 +1,9 @@
-"""The brief cache (diskcache). The key covers everything that changes the output, and can be explained."""
+"""The brief cache. The key covers everything that changes the output, and can be explained.
+
+One interface, two stores chosen by settings: a diskcache folder (``WIREBRIEF_CACHE_DIR``, one machine), or Redis
+(``WIREBRIEF_CACHE_URL=redis://host:port/db``, every replica shares it; :mod:`wirebrief.redis_store`). Same key,
+same JSON, same `cache stats|clear|explain`; TTL (``WIREBRIEF_CACHE_TTL``) and size bound
+(``WIREBRIEF_CACHE_MAX_BYTES``) for both."""
 
 from __future__ import annotations
 
@@ -10,21 +15,29 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import diskcache
 from pydantic import ValidationError
 
+from wirebrief import redis_store
 from wirebrief.errors import CacheUnavailable
 from wirebrief.schema import Brief
 
+if TYPE_CHECKING:
+    from wirebrief.settings import Settings
+
 log = logging.getLogger(__name__)
-_FAILURES = (sqlite3.Error, OSError, diskcache.Timeout, pickle.UnpicklingError, EOFError)
+_FAILURES = (sqlite3.Error, OSError, diskcache.Timeout, pickle.UnpicklingError, EOFError, *redis_store.FAILURES)
 """What a broken cache folder raises: read-only or corrupt database or value file, full disk, a lock held
-too long."""
+too long; and what a Redis that is down or slow raises."""
 _RETRY_OPEN = 30.0
 """Seconds before a cache folder that could not be opened is tried again."""
+_RETRY_REDIS = 5.0
+"""Seconds before a Redis that failed is tried again (a restarted Redis is back in use quickly)."""
 
 _PREFIX = "brief:"
 _INDEX = "id:"
@@ -60,12 +73,13 @@ def _as_hit(brief: Brief, started: float) -> Brief:
 
 
 class _Hot:
-    """An in-memory entry: the validated brief, and its JSON as a hit once it has been asked for."""
+    """An in-memory entry: the validated brief, its JSON as a hit once it has been asked for, and when it
+    expires (``time.monotonic()``; inf without a TTL)."""
 
-    __slots__ = ("brief", "hit_json")
+    __slots__ = ("brief", "expires", "hit_json")
 
-    def __init__(self, brief: Brief) -> None:
-        self.brief, self.hit_json = brief, b""
+    def __init__(self, brief: Brief, expires: float) -> None:
+        self.brief, self.expires, self.hit_json = brief, expires, b""
 
 
 class BriefCache:
@@ -80,10 +94,19 @@ class BriefCache:
     logged, and :attr:`problem` says why until the disk works again. With ``strict`` (the ``cache``
     commands, which exist to touch the disk) the same failures raise :class:`CacheUnavailable`.
     Reads never write: diskcache's hit/miss counters (a write per read) are off.
+
+    With ``url`` (Redis) the store is shared by replicas, and :meth:`single_flight` makes one of them compute a
+    brief while the others wait for it. A Redis that is down is handled like a broken folder: briefs are made
+    uncached, with a warning, and it is tried again every few seconds.
     """
 
-    def __init__(self, directory: Path, hot_size: int = 512, *, strict: bool = False) -> None:
+    def __init__(self, directory: Path, hot_size: int = 512, *, strict: bool = False, url: str | None = None,
+                 ttl: float | None = None, max_bytes: int = 2**31, lock_timeout: float = 600.0) -> None:
         self.directory = directory
+        self.url = url
+        self.ttl = ttl
+        self.max_bytes = max_bytes
+        self.lock_timeout = lock_timeout
         self.strict = strict
         self.problem: str | None = None
         """Why the disk tier is not working now, or None."""
@@ -97,14 +120,25 @@ class BriefCache:
 
     # --- the disk tier, guarded -------------------------------------------------------------------------
 
+    @property
+    def location(self) -> str:
+        """The folder, or the Redis URL without its password."""
+        return redis_store.masked(self.url) if self.url else str(self.directory)
+
+    def _open(self) -> Any:
+        if self.url:
+            return redis_store.RedisStore(self.url, self.max_bytes)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return diskcache.Cache(str(self.directory), size_limit=self.max_bytes)
+
     def _store(self) -> diskcache.Cache | None:
-        """The open diskcache, opened on first use and retried now and then after a failure."""
+        """The open store (a diskcache, or a RedisStore that answers the same calls), opened on first use and
+        retried now and then after a failure."""
         if self._cache is None and time.monotonic() >= self._retry_at:
             try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                cache = diskcache.Cache(str(self.directory), size_limit=2**31)
+                cache = self._open()
             except _FAILURES as exc:
-                why = "its path is a file, not a folder" if self.directory.is_file() else _why(exc)
+                why = "its path is a file, not a folder" if not self.url and self.directory.is_file() else _why(exc)
                 self._degrade(f"the cache cannot be opened: {why}")
                 return None
             self._cache = cache
@@ -117,15 +151,17 @@ class BriefCache:
 
     def _degrade(self, why: str) -> None:
         if self.strict:
-            raise CacheUnavailable(f"{why} ({self.directory})")
+            raise CacheUnavailable(f"{why} ({self.location})")
         if why != self.problem:
-            log.warning("%s (%s); briefs are made without it until it works again", why, self.directory)
+            log.warning("%s (%s); briefs are made without it until it works again", why, self.location)
         self.problem = why
-        self._retry_at = time.monotonic() + _RETRY_OPEN
+        self._retry_at = time.monotonic() + (_RETRY_REDIS if self.url else _RETRY_OPEN)
+        if self.url:  # reconnect next time: a restarted Redis is a new server
+            self._cache = None
 
     def _recovered(self) -> None:
         if self.problem is not None:
-            log.info("the cache at %s works again", self.directory)
+            log.info("the cache at %s works again", self.location)
             self.problem = None
 
     def _read(self, key: str) -> Any:
@@ -144,7 +180,7 @@ class BriefCache:
             return False
         try:
             for k, v in items.items():
-                store.set(k, v)
+                store.set(k, v, expire=self.ttl)
         except _FAILURES as exc:
             self._degrade(f"the cache cannot store a brief: {_why(exc)}")
             return False
@@ -171,7 +207,7 @@ class BriefCache:
     def _lookup(self, key: str) -> _Hot | None:
         with self._lock:
             hot = self._hot.get(key)
-            if hot is not None:
+            if hot is not None and hot.expires > time.monotonic():
                 self._hot.move_to_end(key)
                 return hot
         entry = self._read(_PREFIX + key)
@@ -193,8 +229,9 @@ class BriefCache:
             self._degrade(f"the cache cannot be written: {_why(exc)}")
 
     def _remember(self, key: str, brief: Brief) -> _Hot:
+        expires = time.monotonic() + self.ttl if self.ttl else float("inf")
         with self._lock:
-            hot = self._hot[key] = _Hot(brief)
+            hot = self._hot[key] = _Hot(brief, expires)
             self._hot.move_to_end(key)
             while len(self._hot) > self._hot_size:
                 self._hot.popitem(last=False)
@@ -205,6 +242,27 @@ class BriefCache:
         self._remember(key, _detached(brief))
         self._write({_PREFIX + key: {"brief": brief.model_dump_json(), "components": components},
                      _INDEX + brief.brief_id: key})
+
+    @contextmanager
+    def single_flight(self, key: str) -> Iterator[None]:
+        """Hold the lock on computing ``key`` across replicas (Redis), waiting while another replica holds it;
+        then look in the cache before computing. Without Redis, or when Redis fails, or after
+        ``lock_timeout`` s of waiting: no lock (the brief is computed here, perhaps twice)."""
+        store = self._store()
+        lock = store.lock(key, timeout=self.lock_timeout, wait=self.lock_timeout) if self.url and store else None
+        try:
+            held = lock is not None and lock.acquire()
+        except _FAILURES as exc:
+            self._degrade(f"the cache cannot be locked: {_why(exc)}")
+            held = False
+        try:
+            yield
+        finally:
+            if held and lock is not None:
+                try:
+                    lock.release()
+                except _FAILURES:  # expired (a slow brief) or Redis went away: the lock frees itself
+                    pass
 
     def by_brief_id(self, brief_id: str) -> Brief | None:
         key = self._read(_INDEX + brief_id)
@@ -218,7 +276,7 @@ class BriefCache:
     def _disk(self) -> diskcache.Cache:
         store = self._store()
         if store is None:
-            raise CacheUnavailable(f"{self.problem} ({self.directory})")
+            raise CacheUnavailable(f"{self.problem} ({self.location})")
         return store
 
     def explain(self, key_or_id: str) -> dict[str, Any] | None:
@@ -228,7 +286,7 @@ class BriefCache:
             key = disk.get(_INDEX + key_or_id) or self._resolve_prefix(disk, key_or_id)
             entry = disk.get(_PREFIX + key) if isinstance(key, str) else None
         except _FAILURES as exc:
-            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.directory})") from exc
+            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.location})") from exc
         if entry is None or not isinstance(key, str):
             return None
         components = dict(entry["components"])
@@ -245,13 +303,14 @@ class BriefCache:
         return matches[0] if len(matches) == 1 else None
 
     def stats(self) -> dict[str, Any]:
-        """Where the cache is, how many briefs it holds and its size on disk."""
+        """Where the cache is, how many briefs it holds and its size (on disk, or of the values in Redis)."""
         try:
             disk = self._disk()
             briefs = sum(1 for k in disk.iterkeys() if k.startswith(_PREFIX))
-            return {"directory": str(self.directory), "briefs": briefs, "bytes": disk.volume()}
+            where = {"url": self.location} if self.url else {"directory": self.location}
+            return {**where, "briefs": briefs, "bytes": disk.volume(), "ttl": self.ttl, "max_bytes": self.max_bytes}
         except _FAILURES as exc:
-            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.directory})") from exc
+            raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.location})") from exc
 
     def writable(self) -> bool:
         """Whether a brief can be stored on disk now (a probe write; /readyz and `doctor` ask)."""
@@ -264,7 +323,8 @@ class BriefCache:
             if not self.strict:
                 self._degrade(f"the cache cannot be written: {_why(exc)}")
             return False
-        return self.problem is None
+        self._recovered()
+        return True
 
     def clear(self) -> int:
         with self._lock:
@@ -272,4 +332,10 @@ class BriefCache:
         try:
             return int(self._disk().clear())
         except _FAILURES as exc:
-            raise CacheUnavailable(f"the cache cannot be cleared: {_why(exc)} ({self.directory})") from exc
+            raise CacheUnavailable(f"the cache cannot be cleared: {_why(exc)} ({self.location})") from exc
+
+
+def open_cache(settings: Settings, *, strict: bool = False) -> BriefCache:
+    """The cache the settings describe: Redis with ``cache_url``, else the diskcache folder."""
+    return BriefCache(settings.cache_dir, strict=strict, url=settings.cache_url, ttl=settings.cache_ttl,
+                      max_bytes=settings.cache_max_bytes, lock_timeout=settings.cache_lock_timeout)

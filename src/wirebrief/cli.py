@@ -20,6 +20,7 @@ from rich.table import Table
 from wirebrief import batch
 from wirebrief.errors import WirebriefError
 from wirebrief.evals.commands import eval_app
+from wirebrief.redis_store import masked
 from wirebrief.render import markdown
 from wirebrief.schema import BriefRecord
 from wirebrief.settings import Settings, get_settings
@@ -162,7 +163,8 @@ def doctor() -> None:
     settings = get_settings()
     table = Table(show_header=False)
     table.add_row("backend", settings.backend)
-    table.add_row("cache", f"{settings.cache_dir} ({'on' if settings.cache_enabled else 'off'})")
+    where = settings.cache_dir if settings.cache_url is None else masked(settings.cache_url)
+    table.add_row("cache", f"{where} ({'on' if settings.cache_enabled else 'off'})")
     table.add_row("prompt", settings.prompt_id)
     if settings.backend == "openai" and not _endpoint_ok(settings, table):
         out.print(table)
@@ -260,9 +262,9 @@ def serve(
 
 def _cache() -> BriefCache:
     """The cache for the `cache` commands: strict, so a broken folder is an error, not a silent fallback."""
-    from wirebrief.cache import BriefCache
+    from wirebrief.cache import open_cache
 
-    return BriefCache(get_settings().cache_dir, strict=True)
+    return open_cache(get_settings(), strict=True)
 
 
 @cache_app.command("stats")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wirebrief.cache import BriefCache, brief_id_for, cache_key
+from wirebrief.cache import BriefCache, brief_id_for, cache_key, open_cache
 from wirebrief.injection import instruction_spans, without
 from wirebrief.labels import PARSER, propose
 from wirebrief.llm import ChatBackend, StructuredLLM
@@ -136,10 +136,14 @@ class Pipeline:
         """The brief for a prepared job: from the cache, or from the model (then cached)."""
         started = time.perf_counter()
         brief = self.cached(job) if read_cache else None
-        if brief is None:
+        if brief is None and self.cache is not None and write_cache:
+            with self.cache.single_flight(job.key):  # replicas sharing a Redis cache compute a brief once
+                brief = self.cached(job) if read_cache else None  # made by another one while we waited
+                if brief is None:
+                    brief = self._compute(job.doc, job.prompt, job.key)
+                    self.cache.put(job.key, brief, job.components)
+        elif brief is None:
             brief = self._compute(job.doc, job.prompt, job.key)
-            if self.cache is not None and write_cache:
-                self.cache.put(job.key, brief, job.components)
         brief.meta.latency_ms = (time.perf_counter() - started) * 1000
         return brief
 
@@ -216,5 +220,5 @@ def build_pipeline(settings: Settings, backend: ChatBackend | None = None) -> Pi
     """The pipeline the settings describe (the backend can be given, e.g. a fake in tests)."""
     from wirebrief.llm import make_backend
 
-    cache = BriefCache(settings.cache_dir) if settings.cache_enabled else None
+    cache = open_cache(settings) if settings.cache_enabled else None
     return Pipeline(settings=settings, backend=backend or make_backend(settings), cache=cache)

@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     """Most figures listed for one article: a results table keeps its most salient ones, with a warning."""
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
+    cache_url: str | None = Field(default=None, pattern=r"^rediss?://")
+    """redis://host:port/db: a cache every replica shares (Redis) instead of the diskcache folder."""
+    cache_ttl: float | None = Field(default=None, gt=0)
+    """Seconds a cached brief is kept (unset: until the size bound pushes it out)."""
+    cache_max_bytes: int = Field(default=2**31, ge=1_000_000)
+    """Size bound of the cache; past it the oldest briefs go (diskcache: least recently used)."""
+    cache_lock_timeout: float = Field(default=600.0, gt=0)
+    """With Redis: seconds a replica's lock on computing a brief lasts (a replica that died frees it then), and
+    the longest another replica waits for that brief before computing it itself."""
     cache_enabled: bool = True
     """Off: no cache at all. A cache folder that cannot be used (read-only, corrupt, full) is not an error:
     briefs are then made uncached, with a warning, and /readyz reports it."""

@@ -23,6 +23,8 @@ class Metrics:
         self.tokens = Counter("wirebrief_tokens", "Model tokens, all attempts", ["kind"], registry=r)
         self.errors = Counter("wirebrief_errors", "Errors by type", ["type"], registry=r)
         self.queue_depth = Gauge("wirebrief_queue_depth", "Articles waiting for or in the model", registry=r)
+        self.cache_degraded = Gauge("wirebrief_cache_degraded", "1 while the cache cannot be used: briefs are made "
+                                    "uncached (/readyz says why)", registry=r)
         self._hit, self._miss, self._joined = (self.cache.labels(r) for r in ("hit", "miss", "joined"))
         self._per_route: dict[tuple[str, int], tuple[Any, Any]] = {}
 

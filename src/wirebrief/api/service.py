@@ -41,6 +41,8 @@ class BriefService:
         self.metrics = Metrics()
         self.keys = KeyChecker(settings.api_key_list())
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        cache = pipeline.cache
+        self.metrics.cache_degraded.set_function(lambda: float(cache is not None and cache.problem is not None))
         self.load_problem: str | None = None
         """Why the model failed to load, if it did."""
         self._pending: dict[str, Future[Brief]] = {}
