@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     prompts_dir: Path | None = None
     """Folder of prompt files; unset means the project's prompts/."""
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    max_output_tokens: int = Field(default=512, ge=64)
+    max_output_tokens: int = Field(default=1024, ge=64)
     """A brief that needs more is a failure (finish_reason=length), never a truncated success."""
     reasks: int = Field(default=1, ge=0, le=2)
     """instructor re-asks after a validation error (numbers not in the article, bad schema)."""
