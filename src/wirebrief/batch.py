@@ -32,11 +32,16 @@ SUFFIXES: dict[str, Kind] = {".txt": "text", ".md": "markdown", ".markdown": "ma
 class Article:
     id: str
     path: Path | None
-    """None for standard input."""
+    """None for standard input, or for an article given inline (``text``)."""
+    text: str | None = None
+    """The article itself, from a JSONL of articles."""
+    kind: Kind | None = None
+    """html/markdown/text when the JSONL says (``"html"`` instead of ``"text"``); else detected."""
 
 
 def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
-    """Files, directories (recursing over .txt/.md/.html) and ``-`` for stdin, each article once; and warnings.
+    """Files, directories (recursing over .txt/.md/.html), JSONL files of articles (``{"id", "text" or "html"}``
+    a line) and ``-`` for stdin, each article once; and warnings.
 
     An article's id is its path relative to the folder given, without the suffix (``a/report`` and
     ``b/report`` are two articles), or a file's stem when the file itself is given. Two files with one id:
@@ -49,6 +54,11 @@ def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
             found: list[tuple[str, Path | None]] = [("stdin", None)]
         elif (path := Path(given)).is_dir():
             found = list(_scan(path, warnings))
+        elif path.is_file() and path.suffix.lower() == ".jsonl":
+            for article in _inline(path, warnings):
+                if articles.setdefault(article.id, article) is not article:
+                    warnings.append(f"{path}: the id {article.id!r} is used twice: skipped the second")
+            continue
         elif path.is_file():
             found = [(path.stem, path)]
         else:
@@ -59,6 +69,26 @@ def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
                 warnings.append(f"{file or 'stdin'} has the same id {article_id!r} as {first.path or 'stdin'}: "
                                 "skipped (rename one of them, or summarize them in separate runs)")
     return list(articles.values()), warnings
+
+
+def _inline(path: Path, warnings: list[str]) -> Iterator[Article]:
+    """The articles of a JSONL file: ``{"id": ..., "text": ...}`` (or ``"html"``) a line; a line without an id gets
+    ``<file stem>:<line number>``. A line that is not such an object is warned about and skipped."""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                html = row.get("html")
+                text = html if isinstance(html, str) else row["text"]
+                if not isinstance(text, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError, AttributeError):
+                warnings.append(f"{path}:{n}: not an article (a JSON object with \"text\" or \"html\"): skipped")
+                continue
+            yield Article(str(row.get("id") or f"{path.stem}:{n}"), None, text=text,
+                          kind="html" if isinstance(html, str) else None)
 
 
 def _scan(root: Path, warnings: list[str]) -> Iterator[tuple[str, Path]]:
@@ -87,8 +117,11 @@ def summarize_one(
 ) -> BriefRecord:
     """A record for one article; any error becomes an error record, never an exception."""
     try:
-        data = sys.stdin.buffer.read() if article.path is None else article.path.read_bytes()
-        kind = SUFFIXES.get(article.path.suffix.lower()) if article.path is not None else None
+        if article.text is not None:
+            data, kind = article.text.encode("utf-8", "surrogatepass"), article.kind
+        else:
+            data = sys.stdin.buffer.read() if article.path is None else article.path.read_bytes()
+            kind = SUFFIXES.get(article.path.suffix.lower()) if article.path is not None else None
         job = pipeline.prepare(data, prompt_id=prompt_id, kind=kind)
         brief = pipeline.run(job, read_cache=read_cache, write_cache=write_cache)
         note = None if brief.figures else script_warning(job.doc.text)

@@ -6,8 +6,10 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -63,10 +65,18 @@ def _pipeline(settings: Settings) -> Pipeline:
 
 @app.command()
 def summarize(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html, recursive) or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html, recursive), JSONL files of "
+                                               "articles ({\"id\", \"text\"} a line) or - for stdin.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here; a .jsonl is resumed.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl records, one json array, or md.")] = Format.jsonl,
-    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Articles in flight at once.")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, max=32, help="Articles in flight at once (threads; for a model "
+                                             "server backend, match its parallel slots).")] = 1,
+    ray: Annotated[str | None, typer.Option("--ray", metavar="ADDRESS", help="Run on Ray Data: 'local' starts a "
+                                            "local cluster of --workers CPUs; 'auto' or ray://HOST:PORT joins one.")
+                   ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=1024, help="With --ray: actors, each with its own pipeline "
+                                         "(and embedded model).")] = 2,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000, help="With --ray: articles per batch.")] = 4,
     prompt: Annotated[str | None, typer.Option(help="Prompt id (see `wirebrief prompts list`).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Recompute, then update the cache.")] = False,
@@ -90,7 +100,7 @@ def summarize(
             if output is not None and fmt is Format.jsonl:
                 done = batch.existing_records(output, drop_failed=retry_failed)
             todo = [a for a in articles if a.id not in done]
-            pipeline = _pipeline(settings) if todo else None
+            pipeline = _pipeline(settings) if todo and ray is None else None
         except WirebriefError as exc:
             raise _fail(exc) from None
         for warning in warnings:
@@ -98,10 +108,20 @@ def summarize(
         if done:
             err.print(f"resuming {output}: {len(articles) - len(todo)} done, {len(todo)} to go")
         seconds = deadline or settings.batch_deadline
-        options = {"read_cache": not (no_cache or refresh), "write_cache": not no_cache, "prompt_id": prompt,
-                   "deadline": None if seconds is None else time.monotonic() + seconds}
-        records, made, failed = _run(pipeline, todo, output if fmt is Format.jsonl else None, fmt, concurrency,
-                                     options)
+        options: dict[str, Any] = {"read_cache": not (no_cache or refresh), "write_cache": not no_cache,
+                                   "prompt_id": prompt,
+                                   "deadline": None if seconds is None else time.monotonic() + seconds}
+        if ray is not None:
+            from wirebrief.ray_batch import run_on_ray
+
+            produce = partial(run_on_ray, settings, todo, address=ray, workers=workers, batch_size=batch_size,
+                              **options)
+        else:
+            produce = partial(batch.run, pipeline, todo, concurrency=concurrency, **options)  # type: ignore[arg-type]
+        try:
+            records, made, failed = _run(produce, len(todo), output if fmt is Format.jsonl else None, fmt)
+        except WirebriefError as exc:
+            raise _fail(exc) from None
         failed += sum(1 for ok in done.values() if not ok)
         _emit(records, fmt, output)
     if made < len(todo):
@@ -113,19 +133,19 @@ def summarize(
         raise typer.Exit(1)
 
 
-def _run(pipeline: Pipeline | None, todo: list[batch.Article], jsonl: Path | None, fmt: Format,
-         concurrency: int, options: dict[str, Any]) -> tuple[list[BriefRecord], int, int]:
-    """Records kept for output (none when written to a .jsonl), how many were made, how many failed."""
+def _run(produce: Callable[..., Iterator[BriefRecord]], total: int, jsonl: Path | None,
+         fmt: Format) -> tuple[list[BriefRecord], int, int]:
+    """Records kept for output (none when written to a .jsonl), how many were made, how many failed.
+    ``produce(on_record=…)`` makes them: threads in this process, or Ray actors."""
     records: list[BriefRecord] = []
     writer = batch.JsonlWriter(jsonl) if jsonl is not None else None
     made = failed = 0
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err, disable=len(todo) < 2)
+                        TimeRemainingColumn(), console=err, disable=total < 2)
     try:
         with progress:
-            task = progress.add_task("summarizing", total=len(todo))
-            for record in batch.run(pipeline, todo, concurrency=concurrency,  # type: ignore[arg-type]
-                                    on_record=writer or records.append, **options):  # no pipeline: todo is empty
+            task = progress.add_task("summarizing", total=total)
+            for record in produce(on_record=writer or records.append):  # no pipeline: nothing to do
                 progress.advance(task)
                 made += 1
                 if record.error:
