@@ -239,3 +239,10 @@ def test_every_form_of_a_wrong_number_is_caught(piece: str) -> None:
     text = normalize(seed_text("000")).text
     article = Article.of(text, find_numbers(text))
     assert article.claims.problems(piece), piece
+
+
+def test_the_prose_grammar_ends_after_key_points() -> None:
+    from wirebrief.schema import Draft
+
+    schema = Draft.model_json_schema()
+    assert schema["additionalProperties"] is False and schema["properties"]["key_points"]["maxItems"] == 3

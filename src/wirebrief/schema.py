@@ -80,7 +80,11 @@ HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 110
 
 class Draft(BaseModel):
     """What the model writes for an article: only prose. Every figure and its labels come from code
-    (``numbers``, ``labels``); the prose is checked against the article (``claims``)."""
+    (``numbers``, ``labels``); the prose is checked against the article (``claims``). No other key may be written:
+    the grammar built from this schema then ends the object after key_points (seen: a model that went on with
+    '"[":853,":166",…' until max_tokens)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 12 words.")
     summary: str = Field(max_length=SUMMARY_CAP, description="Two short sentences in your own words.")
