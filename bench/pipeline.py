@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from wirebrief.errors import WirebriefError
 from wirebrief.normalize import normalize
 from wirebrief.pipeline import Pipeline, build_pipeline
 from wirebrief.settings import Settings
@@ -54,7 +55,11 @@ def main() -> None:
             floor = one_token(pipeline, messages)
             one_token(pipeline, reset)
             t = time.perf_counter()
-            brief = pipeline.run(job)
+            try:
+                brief = pipeline.run(job)
+            except WirebriefError as exc:
+                print(f"{path.stem:<28}{len(job.doc.text):>7}  failed: {type(exc).__name__}: {exc.message[:80]}")
+                continue
             took = time.perf_counter() - t
             for _ in range(args.hits):
                 t = time.perf_counter()
