@@ -26,7 +26,7 @@ def test_no_regression_against_the_baseline(tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path / "cache", _env_file=None)  # type: ignore[call-arg]
     run = run_eval(build_pipeline(settings), load_cases(ROOT / "evals" / "gold"), ROOT)
     baseline = load_summary(ROOT / "evals" / "baseline.json")
-    result = compare(baseline, summarize(run), noise_floor=max(0.05, baseline["noise_floor"]))
+    result = compare(baseline, summarize(run), noise_floor=max(0.05, baseline["noise_floor"]), unsupported_slack=3)
     m = run.metrics
     print(f"eval: headline F1 {m['headline_f1']:.3f}, value+unit {m['value_unit_f1']:.3f}; mean Δ "
           f"{result.mean_delta:+.3f}; lost {result.flips_bad}")

@@ -62,7 +62,10 @@ class Comparison:
 
 
 def compare(base: dict[str, Any], cand: dict[str, Any], *, noise_floor: float | None = None,
-            fail_under: dict[str, float] | None = None, samples: int = 2000) -> Comparison:
+            fail_under: dict[str, float] | None = None, samples: int = 2000,
+            unsupported_slack: int = 0) -> Comparison:
+    """``unsupported_slack``: prose claims the candidate may add over the baseline (the model's prose varies
+    across machines even at temperature 0; figures, from code, do not)."""
     ids = sorted(set(base["per_case"]) & set(cand["per_case"]))
     deltas = {i: cand["per_case"][i]["f1"] - base["per_case"][i]["f1"] for i in ids}
     mean = sum(deltas.values()) / len(deltas) if deltas else 0.0
@@ -83,7 +86,7 @@ def compare(base: dict[str, Any], cand: dict[str, Any], *, noise_floor: float | 
         result.failures.append(f"{invented} invented number(s) in the candidate")
     unsupported = {k: sum(run["per_case"][i].get("unsupported", 0) for i in ids) for k, run in (("base", base),
                                                                                               ("cand", cand))}
-    if unsupported["cand"] > unsupported["base"]:
+    if unsupported["cand"] > unsupported["base"] + unsupported_slack:
         result.failures.append(f"{unsupported['cand']} unsupported prose claim(s), the baseline has "
                                f"{unsupported['base']}")
     for metric, minimum in (fail_under or {}).items():
