@@ -112,10 +112,7 @@ def summarize(
                                    "prompt_id": prompt,
                                    "deadline": None if seconds is None else time.monotonic() + seconds}
         if ray is not None:
-            from wirebrief.ray_batch import run_on_ray
-
-            produce = partial(run_on_ray, settings, todo, address=ray, workers=workers, batch_size=batch_size,
-                              **options)
+            produce = _on_ray(settings, todo, ray, workers, batch_size, options)
         else:
             produce = partial(batch.run, pipeline, todo, concurrency=concurrency, **options)  # type: ignore[arg-type]
         try:
@@ -131,6 +128,14 @@ def summarize(
         if failed:
             err.print(f"[red]{failed} of {len(articles)} articles failed[/]")
         raise typer.Exit(1)
+
+
+def _on_ray(settings: Settings, todo: list[batch.Article], address: str, workers: int, batch_size: int,
+            options: dict[str, Any]) -> Callable[..., Iterator[BriefRecord]]:
+    """The records of ``todo`` made by Ray actors (imported here: Ray is an optional extra)."""
+    from wirebrief.ray_batch import run_on_ray
+
+    return partial(run_on_ray, settings, todo, address=address, workers=workers, batch_size=batch_size, **options)
 
 
 def _run(produce: Callable[..., Iterator[BriefRecord]], total: int, jsonl: Path | None,
