@@ -72,3 +72,14 @@ def redis_server() -> Any:
         pytest.skip(MISSING)
     with RedisServer(path) as server:
         yield server
+
+
+@pytest.fixture
+def fake_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
+    """The CLI with these settings and a fake at the LLM seam."""
+    from wirebrief import cli
+
+    fake = FakeBackend([brief_reply()])
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
+    return fake

@@ -5,23 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.conftest import SEEDS, brief_reply
+from tests.conftest import SEEDS
 from typer.testing import CliRunner
 
 from wirebrief import cli
 from wirebrief.llm.fake import FakeBackend
-from wirebrief.pipeline import build_pipeline
-from wirebrief.settings import Settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
-    fake = FakeBackend([brief_reply()])
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
-    return fake
 
 
 @pytest.fixture

@@ -27,14 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
 
-@pytest.fixture
-def fake_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
-    fake = FakeBackend([brief_reply()])
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
-    return fake
-
-
 def articles(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
