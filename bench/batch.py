@@ -43,11 +43,17 @@ SENT: list[dict[str, Any]] = []
 _LOCK = threading.Lock()
 
 
-class Recorded(OpenAIBackend):
-    """The openai backend with prompt caching off; records what it sends (in this process)."""
+class NoPromptCache(OpenAIBackend):
+    """The openai backend with llama.cpp's prompt caching off (what Ray's actors use)."""
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
-        request = {**request, "extra_body": {"cache_prompt": False}}
+        return super().complete({**request, "extra_body": {"cache_prompt": False}})
+
+
+class Recorded(NoPromptCache):
+    """... and records what it sends (in this process)."""
+
+    def complete(self, request: dict[str, Any]) -> ChatCompletion:
         with _LOCK:
             SENT.append(request)
         return super().complete(request)
@@ -71,7 +77,7 @@ def start_server(parallel: int) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def replay(settings: Settings, requests: list[dict[str, Any]], in_flight: int) -> float:
-    backend = OpenAIBackend(settings)
+    backend = NoPromptCache(settings)
     started = time.perf_counter()
     with ThreadPoolExecutor(in_flight) as pool:
         list(pool.map(backend.complete, requests))
@@ -120,7 +126,7 @@ def server_rows(articles: list[batch.Article], settings: Settings) -> None:
         row(f"--concurrency {c}", len(articles), sum(r.brief is not None for r in records), took, ideal[c])
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
     for w in (1, 2):
-        ok, took, steady = on_ray(settings, articles, w, partial(Recorded, settings), read_cache=False,
+        ok, took, steady = on_ray(settings, articles, w, partial(NoPromptCache, settings), read_cache=False,
                                   write_cache=False)
         row(f"--ray local --workers {w}", len(articles), ok, took, ideal[w], steady)
     ray.shutdown()
