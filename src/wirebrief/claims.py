@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from wirebrief import lexicon
 from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
+from wirebrief.sentences import sentence_at
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|[.!?](?=\s|$)|\b(?:and|but|while|whereas|with|after|as|including)\b",
                            re.IGNORECASE)
@@ -59,15 +60,13 @@ class Fact:
 class Claims:
     """The article's numbers with their clauses, built once per article, to check prose against."""
 
-    def __init__(self, text: str, mentions: list[NumberMention], excluded: Sequence[tuple[int, int]] = ()) -> None:
-        from wirebrief.verify import sentence_spans
-
+    def __init__(self, text: str, sentences: list[tuple[int, int]], mentions: list[NumberMention],
+                 excluded: Sequence[tuple[int, int]] = ()) -> None:
         kept = [m for m in mentions if not any(s <= m.start < e for s, e in excluded)]
         self.values = tuple(m.value for m in kept)
-        sentences = sentence_spans(text)
         self.facts: list[Fact] = []
         for m in kept:
-            s, e = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
+            s, e = sentence_at(sentences, m.start) or (m.start, m.end)
             sentence = text[s:e]
             self.facts.append(Fact(m.value, m.kind, clause_around(sentence, m.start - s, m.end - s), sentence))
 

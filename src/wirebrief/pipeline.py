@@ -24,7 +24,7 @@ from wirebrief.settings import Settings
 from wirebrief.verify import Article, build_figures, checked_prose
 
 _CODE_FILES = ("numbers.py", "numerals.py", "units.py", "verify.py", "normalize.py", "schema.py", "labels.py",
-               "lexicon.py", "claims.py", "injection.py", "llm/embedded.py")
+               "lexicon.py", "claims.py", "sentences.py", "injection.py", "llm/embedded.py")
 
 
 def _code_fingerprint() -> str:

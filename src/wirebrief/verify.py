@@ -9,44 +9,19 @@ from dataclasses import dataclass
 
 from wirebrief.claims import Claims, fact_words
 from wirebrief.labels import Proposal
-from wirebrief.numbers import NumberMention, same_value, tidy, unverified_numbers
+from wirebrief.numbers import NumberMention, tidy, unverified_numbers
 from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
+from wirebrief.sentences import sentence_at, sentence_spans
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "adm", "st", "gov", "sen", "rep",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "inc",
-    "corp", "co", "jr", "sr", "prof", "approx", "est", "dept", "u.s", "u.n", "u.k", "e.g", "i.e",
-}
 _SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
 _LEADING_NUMBER = re.compile(rf"^[$€£]?\d[\d.,]*\s*{_SCALE}?\s+(?=\S)(?!{_SCALE}\b)")
 """'196 operations' → 'operations': the value is in its own field; 'what' says what is counted."""
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?…])")
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|\n+")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence; lines always end one. Abbreviations and initials do not."""
-    spans, start = [], 0
-    for b in _BOUNDARY.finditer(text):
-        if b.group(0)[0] == ".":
-            word = text[max(start, b.start() - 6) : b.start()].split()[-1:] or [""]
-            token = word[0].lower().lstrip("(\"'“")
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or token.endswith(".s"):
-                continue
-        end = b.start() + len(b.group(0).rstrip())
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = b.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
-
-
-def quote_for(text: str, sentences: list[tuple[int, int]], mention: NumberMention) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= mention.start < e:
-            return s, max(e, mention.end)
-    return mention.start, mention.end
+def quote_for(sentences: list[tuple[int, int]], mention: NumberMention) -> tuple[int, int]:
+    span = sentence_at(sentences, mention.start)
+    return (span[0], max(span[1], mention.end)) if span else (mention.start, mention.end)
 
 
 @dataclass(frozen=True)
@@ -55,13 +30,15 @@ class Article:
     they stand for (sentences that address an AI left out), and the scripts its letters use (plus Latin)."""
 
     text: str
+    sentences: list[tuple[int, int]]
     claims: Claims
     scripts: frozenset[str]
 
     @classmethod
     def of(cls, text: str, mentions: list[NumberMention], excluded: Sequence[tuple[int, int]] = ()) -> Article:
         scripts = {"LATIN"} | {_script(ch) for ch in set(text) if ch.isalpha()}
-        return cls(text, Claims(text, mentions, excluded), frozenset(scripts))
+        sentences = sentence_spans(text)
+        return cls(text, sentences, Claims(text, sentences, mentions, excluded), frozenset(scripts))
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -73,28 +50,32 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
     """A figure for every candidate: value, raw, quote and spans from the text, labels from ``labels``, each
     label checked like prose (a number in it must be the article's; no letters of a foreign script)."""
     warnings: list[str] = []
-    sentences = sentence_spans(article.text)
     guard = _LabelGuard(article, warnings)
     figures: list[Figure] = []
     for m in candidates:
         p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
-        qs, qe = quote_for(article.text, sentences, m)
+        qs, qe = quote_for(article.sentences, m)
         figures.append(Figure(
             value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), what=guard.what(p.what, m),
             qualifier=m.qualifier, where=guard(p.where), period=guard(p.period), source=guard(p.source),
             quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe),
         ))
-    return [f for i, f in enumerate(figures) if not any(restates(f, e) for e in figures[:i])], warnings
+    return without_restatements(figures), warnings
 
 
-def restates(later: Figure, earlier: Figure) -> bool:
-    """The same fact said again (headline, then lede): same value, unit, place and period, and what it counts
-    in common. '14 operatives in Iraq' and '14 operatives in Syria' are two facts."""
-    if not same_value(later.value, earlier.value) or (later.unit, later.where, later.period) != (
-            earlier.unit, earlier.where, earlier.period):
-        return False
-    a, b = fact_words(later.what), fact_words(earlier.what)
-    return not a or not b or bool(a & b)
+def without_restatements(figures: list[Figure]) -> list[Figure]:
+    """A fact said again (headline, then lede) listed once: same value, unit, place and period, and what it
+    counts in common. '14 operatives in Iraq' and '14 operatives in Syria' are two facts."""
+    seen: dict[tuple[float, str | None, str | None, str | None], list[set[str]]] = {}
+    kept = []
+    for f in figures:
+        earlier = seen.setdefault((f.value, f.unit, f.where, f.period), [])
+        words = fact_words(f.what)
+        if earlier and any(not words or not w or words & w for w in earlier):
+            continue
+        earlier.append(words)
+        kept.append(f)
+    return kept
 
 
 def _script(ch: str) -> str:
@@ -141,7 +122,7 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip()
 
 
-def _untruncated(text: str, cap: int, article: str) -> str:
+def _untruncated(text: str, cap: int, article: Article) -> str:
     """Text the grammar cut at its cap: a sentence the model was copying from the article is completed from the
     article (verbatim, so checked like the rest); otherwise trimmed back to its last sentence, or else its last
     whole word."""
@@ -149,10 +130,10 @@ def _untruncated(text: str, cap: int, article: str) -> str:
         return text
     sentences = sentence_spans(text)
     last = text[sentences[-1][0]:] if sentences else text
-    at = article.find(last) if len(last) >= 40 else -1
+    at = article.text.find(last) if len(last) >= 40 else -1
     if at >= 0:
-        end = next((e for s, e in sentence_spans(article) if s <= at < e), at + len(last))
-        return text[: len(text) - len(last)] + article[at:end]
+        end = (sentence_at(article.sentences, at) or (at, at + len(last)))[1]
+        return text[: len(text) - len(last)] + article.text[at:end]
     if len(sentences) > 1:
         return text[: sentences[-2][1]]
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
@@ -170,7 +151,7 @@ def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tup
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:
-        return _in_scripts(kind, _untruncated(tidy(piece), cap, article.text), article, warnings)
+        return _in_scripts(kind, _untruncated(tidy(piece), cap, article), article, warnings)
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):
