@@ -33,10 +33,8 @@ from typing import Any
 
 import uvicorn
 
-DRAFT = {"headline": "Council buys buses", "summary": "The council approved new buses.",
-         "key_points": ["The council approved the purchase."]}
-INVENTED = {"headline": "Council buys 999 buses", "summary": "The council approved 999 new buses for 77 routes.",
-            "key_points": ["999 buses were bought."]}
+DRAFT = {"headline": "Council buys buses", "summary": "The council approved new buses."}
+INVENTED = {"headline": "Council buys 999 buses", "summary": "The council approved 999 new buses for 77 routes."}
 
 
 def completion(content: dict[str, Any], finish_reason: str = "stop") -> dict[str, Any]:

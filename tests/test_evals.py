@@ -128,6 +128,29 @@ def test_a_labeller_that_declines_everything_has_recall_zero() -> None:
     assert run.metrics["value_recall"] == 0.0 and run.metrics["headline_f1"] == 0.0
 
 
+def test_prose_that_keeps_the_whole_article_does_not_score_for_it() -> None:
+    """Key-fact recall reads a brief's length of prose: the whole article as key points scores no more than its
+    first PROSE_BUDGET_WORDS words (every fact would be found in it otherwise), and no prose scores 0."""
+    whole, lede, empty = [], [], []
+    for case in GOLD:
+        text = normalize(case.text(ROOT)).text
+        words = " ".join(text.split()).split()
+        whole.append(scorers.summary(case, _brief([], key_points=text.splitlines()), text).value)
+        lede.append(scorers.summary(case, _brief([], summary=" ".join(words[:scorers.PROSE_BUDGET_WORDS])), text).value)
+        empty.append(scorers.summary(case, _brief([]), text).value)
+    assert whole == lede and sum(whole) / len(whole) < 0.7
+    assert sum(empty) == 0.0
+
+
+def test_a_verbatim_sentence_of_the_article_supports_its_numbers() -> None:
+    case = SEEDS[0]
+    text = normalize(case.text(ROOT)).text
+    sentence = next(f.quote for f in case.figures if f.status == "required")
+    own = scorers.summary(case, _brief([], key_points=[sentence]), text).details
+    assert own["unsupported"] == 0 and own["supported"] >= 1
+    assert scorers.grounding(text, _brief([], key_points=[sentence])).details["invented_count"] == 0
+
+
 def test_a_failed_article_counts_with_recall_zero() -> None:
     case = SEEDS[0]
     good = CaseResult(id=case.id, repeat=0, brief=_as_gold(case), scores={

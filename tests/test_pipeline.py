@@ -37,20 +37,27 @@ def test_figures_are_filled_by_code_and_verbatim(pipeline: Pipeline) -> None:
     assert brief.schema_version == "1.0" and brief.brief_id.startswith("b_")
 
 
-def test_prose_with_an_invented_number_is_reasked_then_dropped(settings: Settings) -> None:
+def test_prose_with_an_invented_number_is_dropped_without_a_second_call(settings: Settings) -> None:
     bad = brief_reply(summary="Donors gave $25 billion. Farmers were helped.")
     fake = FakeBackend([bad])
     brief = build_pipeline(settings, backend=fake).summarize(seed_text("000"))
-    assert len(fake.requests) == 2  # one re-ask, then a warning
+    assert len(fake.requests) == 1  # WIREBRIEF_PROSE_REASKS=0: dropped, with a warning
     assert "25" not in brief.summary and brief.summary == "Farmers were helped."
     assert any("$25 billion" in w for w in brief.warnings)
-    assert brief.meta.attempts == 2 and brief.meta.usage.total_tokens == 220
+    assert brief.meta.attempts == 1 and brief.meta.usage.total_tokens == 110
+
+
+def test_prose_with_an_invented_number_is_reasked_when_asked_to(settings: Settings) -> None:
+    fake = FakeBackend([brief_reply(summary="Donors gave $25 billion. Farmers were helped.")])
+    brief = build_pipeline(settings.model_copy(update={"prose_reasks": 1}), backend=fake).summarize(seed_text("000"))
+    assert len(fake.requests) == 2  # one re-ask, then a warning
+    assert brief.summary == "Farmers were helped." and brief.meta.attempts == 2
 
 
 def test_reask_fixes_the_prose(settings: Settings) -> None:
     fake = FakeBackend([brief_reply(summary="Donors gave $25 billion."),
                         brief_reply(summary="Coalition members contributed more than $20 billion.")])
-    brief = build_pipeline(settings, backend=fake).summarize(seed_text("000"))
+    brief = build_pipeline(settings.model_copy(update={"prose_reasks": 1}), backend=fake).summarize(seed_text("000"))
     assert brief.summary == "Coalition members contributed more than $20 billion." and brief.warnings == []
 
 
@@ -186,8 +193,8 @@ SWAPPED = "In the first half of 2024, coalition forces killed 166 ISIS elements 
 def test_prose_that_states_a_wrong_fact_is_dropped(settings: Settings, summary: str, why: str) -> None:
     fake = FakeBackend([brief_reply(summary=summary)])
     brief = build_pipeline(settings, backend=fake).summarize(seed_text("000"))
-    assert len(fake.requests) == 2  # re-asked once with the problem, then dropped
-    assert brief.summary == "" and any(why in w for w in brief.warnings), brief.warnings
+    assert len(fake.requests) == 1 and any(why in w for w in brief.warnings), brief.warnings
+    assert brief.summary.startswith("Members of the US-led coalition have contributed more than $20 billion")  # lede
 
 
 def test_prose_that_binds_right_is_kept(settings: Settings) -> None:
@@ -221,7 +228,9 @@ def test_a_number_heavy_article_is_bounded(settings: Settings) -> None:
 def test_a_copied_sentence_cut_at_the_cap_is_completed_from_the_article(settings: Settings) -> None:
     text = seed_text("001")
     lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
-    cut = lede[:259]  # the grammar stops the model at the summary's cap
+    from wirebrief.schema import SUMMARY_CAP
+
+    cut = lede[:SUMMARY_CAP - 1]  # the grammar stops the model at the summary's cap
     brief = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=cut)])).summarize(text)
     assert brief.summary == lede and "…" not in brief.summary
 
@@ -241,8 +250,23 @@ def test_every_form_of_a_wrong_number_is_caught(piece: str) -> None:
     assert article.claims.problems(piece), piece
 
 
-def test_the_prose_grammar_ends_after_key_points() -> None:
+def test_the_prose_grammar_ends_after_the_summary() -> None:
     from wirebrief.schema import Draft
 
     schema = Draft.model_json_schema()
-    assert schema["additionalProperties"] is False and schema["properties"]["key_points"]["maxItems"] == 3
+    assert schema["additionalProperties"] is False and list(schema["properties"]) == ["headline", "summary"]
+
+
+def test_key_points_are_the_articles_own_sentences_with_its_main_figures(settings: Settings) -> None:
+    from wirebrief.normalize import normalize
+    from wirebrief.verify import KEY_POINTS
+
+    for seed in ("000", "002"):
+        text = normalize(seed_text(seed)).text
+        brief = build_pipeline(settings, backend=FakeBackend([brief_reply()])).summarize(seed_text(seed))
+        assert 1 <= len(brief.key_points) <= KEY_POINTS
+        at = [text.find(point) for point in brief.key_points]
+        assert all(i >= 0 for i in at) and at == sorted(at), brief.key_points  # verbatim, in article order
+        quotes = {f.quote for f in brief.figures}
+        assert all(point in quotes for point in brief.key_points)
+        assert not any(w.startswith("dropped a key point") for w in brief.warnings)

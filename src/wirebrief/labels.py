@@ -10,6 +10,7 @@ scope (its main place and source), said once.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class Proposal:
     where: str | None
     period: str | None
     source: str | None
+    in_name: bool = False
+    """The number is part of a name, not a figure: 'Halo 2', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,13 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if span is None or not len(span):
         return Proposal(m.unit, None, scope.where, None, scope.source)
     number = _number_token(span)
+    if _in_name(number, m):
+        return Proposal(m.unit, None, None, None, None, in_name=True)
     noun, own = _counted_noun(number, span)
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     what = _what(number, noun, own, span)
+    if _is_age(doc.text, m, noun):
+        unit, what = "year", "age"
     sent = number.sent
     where = _place(sent, span) or (scope.where if SCOPE_WHERE else None)
     period = _nearest_entity(sent, span, ("DATE",), avoid=numbers)
@@ -119,6 +126,35 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if source is not None and source.lower() in _PRONOUNS:
         source = scope.source
     return Proposal(unit, what, where and _canonical_place(where), period, source)
+
+
+_NOT_NAMES = {"no", "number", "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for",
+              "with", "from", "about", "over", "under", "some", "nearly", "almost", "around", "just", "only"}
+
+
+def _in_name(number: Token, m: NumberMention) -> bool:
+    """A bare integer right after a capitalised word, counting no noun after it, is part of a name: 'Halo 2
+    sells', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'; 'Apple sold 500 iPods' and 'Manchester got 12
+    buses' are counts ('number nine' is a rank, read elsewhere)."""
+    if m.unit or not m.raw.isdigit() or number.i == number.sent.start:
+        return False
+    before = number.doc[number.i - 1]
+    if not before.text[:1].isupper() or before.lower_ in _NOT_NAMES or before.ent_type_ == "DATE" \
+            or before.is_sent_start and before.pos_ not in ("PROPN",):
+        return False
+    head = number.head
+    return not (head.i > number.i and head.pos_ in ("NOUN", "PROPN"))
+
+
+_AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"\A(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
+
+
+def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
+    """A person's age: 'the 31-year-old Dane', 'at the age of 87', 'aged 18', 'Agassi, now 34'."""
+    if m.raw.lower().endswith(("year-old", "years old", "year old")) or _AGE_AFTER.match(text, m.end):
+        return True
+    return noun is None and m.unit is None and bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start))
 
 
 def _number_token(span: Span) -> Token:

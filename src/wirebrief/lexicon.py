@@ -105,8 +105,14 @@ def content(text: str | None) -> set[str]:
 
 
 def events(text: str | None) -> set[str]:
-    """The event groups a phrase names ('operatives killed' → {'kill'})."""
-    return {_EVENT_OF[w] for w in words(text) if w in _EVENT_OF}
+    """The event groups a phrase names, in any inflection ('operatives killed' → {'kill'}; 'gaining' → {'rise'})."""
+    return {group for w in words(text) if (group := _EVENT_OF.get(w) or _event_stems().get(stem(w)))}
+
+
+@lru_cache(maxsize=1)
+def _event_stems() -> dict[str, str]:
+    """Stem → event group, for the inflections EVENT_GROUPS does not list ('gaining', 'paying', 'recalls')."""
+    return {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
 
 
 def is_person(word: str) -> bool:

@@ -21,7 +21,7 @@ from wirebrief.numbers import NumberMention, figure_candidates, find_numbers
 from wirebrief.prompts import Prompt, load_prompt
 from wirebrief.schema import SCHEMA_VERSION, Brief, Draft, Meta
 from wirebrief.settings import Settings
-from wirebrief.verify import Article, build_figures, checked_prose
+from wirebrief.verify import Article, build_figures, checked_prose, key_points
 
 _CODE_FILES = ("numbers.py", "numerals.py", "units.py", "verify.py", "normalize.py", "schema.py", "labels.py",
                "lexicon.py", "claims.py", "sentences.py", "injection.py", "llm/embedded.py")
@@ -173,16 +173,15 @@ class Pipeline:
                             f"{len(candidates)} most salient (WIREBRIEF_MAX_CANDIDATES), left out {cut}")
         article = Article.of(doc.text, mentions, excluded)
         draft, stats = self.llm.generate(prompt.render(article=without(doc.text, excluded)), Draft,
-                                         {"claims": article.claims, "number_reasks": 1})
+                                         {"claims": article.claims, "number_reasks": self.settings.prose_reasks})
         figures, figure_warnings = build_figures(candidates, propose(doc.text, candidates), article)
-        first_line = doc.text.split("\n", 1)[0][:120]
-        headline, summary, key_points, prose_warnings = checked_prose(draft, article, first_line)
+        headline, summary, prose_warnings = checked_prose(draft, article)
         ident = self.backend.identity
         return Brief(
             brief_id=brief_id_for(key),
             headline=headline,
             summary=summary,
-            key_points=key_points,
+            key_points=key_points(article, figures),
             figures=figures,
             warnings=warnings + figure_warnings + prose_warnings,
             meta=Meta(

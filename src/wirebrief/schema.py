@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
 
 from wirebrief.numbers import Qualifier
@@ -66,7 +64,7 @@ class Brief(BaseModel):
     brief_id: str = Field(description="Stable id derived from the cache key; GET /v1/briefs/{brief_id}.")
     headline: str = Field(description="One-line headline.")
     summary: str = Field(description="At most three sentences; every number in it is in the article.")
-    key_points: list[str] = Field(description="At most six short points; numbers checked like the summary.")
+    key_points: list[str] = Field(description="The article's own sentences that carry its main figures, verbatim.")
     figures: list[Figure] = Field(description="Every figure an editor would list, each found in the text.")
     warnings: list[str] = Field(default_factory=list, description="What the verifier dropped or doubted.")
     meta: Meta = Field(description="Backend, model, prompt, cache, latency, usage.")
@@ -74,22 +72,21 @@ class Brief(BaseModel):
 
 # --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
 
-HEADLINE_CAP, SUMMARY_CAP, POINT_CAP = 90, 260, 110
-"""Caps on what the model writes: a small model copies whole paragraphs, at ~15 tokens/s."""
+HEADLINE_CAP, SUMMARY_CAP = 90, 200
+"""Caps on what the model writes: a small model copies whole paragraphs, at ~11 tokens/s on two cores."""
 
 
 class Draft(BaseModel):
-    """What the model writes for an article: only prose. Every figure and its labels come from code
-    (``numbers``, ``labels``); the prose is checked against the article (``claims``). No other key may be written:
-    the grammar built from this schema then ends the object after key_points (seen: a model that went on with
-    '"[":853,":166",…' until max_tokens)."""
+    """What the model writes for an article: a headline and a one-sentence summary. Every figure and its labels come
+    from code (``numbers``, ``labels``), and so do the key points (the article's own sentences that carry its main
+    figures, ``verify.key_points``); the prose is checked against the article (``claims``). No other key may be
+    written: the grammar built from this schema then ends the object after the summary (seen: a model that went on
+    with '"[":853,":166",…' until max_tokens)."""
 
     model_config = ConfigDict(extra="forbid")
 
     headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 12 words.")
-    summary: str = Field(max_length=SUMMARY_CAP, description="Two short sentences in your own words.")
-    key_points: list[Annotated[str, Field(max_length=POINT_CAP)]] = Field(
-        max_length=3, description="Three full sentences, each with one of the article's main figures.")
+    summary: str = Field(max_length=SUMMARY_CAP, description="One sentence of at most 25 words, in your own words.")
 
     @model_validator(mode="after")
     def _numbers_stand_for_their_facts(self, info: ValidationInfo) -> Draft:
@@ -98,7 +95,7 @@ class Draft(BaseModel):
         ctx = info.context
         if not ctx or "claims" not in ctx or ctx.get("number_reasks", 0) <= 0:
             return self
-        bad = [problem for piece in [self.headline, self.summary, *self.key_points]
+        bad = [problem for piece in [self.headline, self.summary]
                for problem in ctx["claims"].problems(piece)]
         if bad:
             ctx["number_reasks"] -= 1

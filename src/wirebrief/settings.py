@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     """Longest article accepted, after normalization (a long feature is ~30,000 characters)."""
     max_candidates: int = Field(default=300, ge=1)
     """Most figures listed for one article: a results table keeps its most salient ones, with a warning."""
+    prose_reasks: int = Field(default=0, ge=0, le=3)
+    """Times the model is asked again when its headline or summary misstates a number. 0: the sentence is dropped
+    instead (the headline falls back to the article's first line, the summary to its lede): one model call per
+    brief. Each re-ask costs a whole second call."""
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
     cache_url: str | None = Field(default=None, pattern=r"^rediss?://")

@@ -7,10 +7,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wirebrief import lexicon
 from wirebrief.claims import Claims, fact_words
 from wirebrief.labels import Proposal
 from wirebrief.numbers import NumberMention, tidy, unverified_numbers
-from wirebrief.schema import HEADLINE_CAP, POINT_CAP, SUMMARY_CAP, Draft, Figure
+from wirebrief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
 from wirebrief.sentences import sentence_at, sentence_spans
 
 _SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
@@ -54,6 +55,8 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
     figures: list[Figure] = []
     for m in candidates:
         p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
+        if p.in_name:
+            continue
         qs, qe = quote_for(article.sentences, m)
         figures.append(Figure(
             value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), what=guard.what(p.what, m),
@@ -61,6 +64,34 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
             quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe),
         ))
     return without_restatements(figures), warnings
+
+
+KEY_POINTS, KEY_POINT_CAP = 5, 320
+"""Key points are the article's own sentences (at most this many characters each) that carry its main figures."""
+_QUOTE_MARKS = "\"'“‘"
+
+
+def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS) -> list[str]:
+    """The ``n`` sentences of the article that carry its main figures, verbatim and in article order: nothing a
+    model could misattach, and no tokens to generate. A sentence weighs what its figures are (money, shares and
+    counts of people most; a counted noun next; a bare number least), discounted by its place in the article (news
+    puts the main facts first); quoted speech and sentences too long to read as a point count half."""
+    weights: dict[tuple[int, int], float] = {}
+    for f in figures:
+        key = lexicon.unit_key(f.unit)
+        weight = 3.0 if f.unit and (f.unit.isupper() or key in ("percent", "people")) else 2.0 if f.unit else 1.0
+        weights[f.quote_span] = weights.get(f.quote_span, 0.0) + weight
+    scored = []
+    for rank, (start, end) in enumerate(article.sentences):
+        if (start, end) not in weights:
+            continue
+        sentence = " ".join(article.text[start:end].split())
+        weight = min(weights[(start, end)], 6.0) / (1.0 + 0.25 * rank)
+        if sentence[:1] in _QUOTE_MARKS or len(sentence) > KEY_POINT_CAP:
+            weight /= 2
+        scored.append((weight, -rank, sentence))
+    chosen = sorted(sorted(scored, reverse=True)[:n], key=lambda item: -item[1])
+    return [sentence for *_, sentence in chosen]
 
 
 def without_restatements(figures: list[Figure]) -> list[Figure]:
@@ -139,9 +170,10 @@ def _untruncated(text: str, cap: int, article: Article) -> str:
     return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
 
 
-def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tuple[str, str, list[str], list[str]]:
-    """Headline, summary and key points with every unverifiable number removed, letters of a script the
-    article does not use removed, and warnings saying so."""
+def checked_prose(draft: Draft, article: Article) -> tuple[str, str, list[str]]:
+    """Headline and summary with every unverifiable number removed, letters of a script the article does not
+    use removed, and warnings saying so. A headline dropped falls back to the article's first line, a summary
+    left empty to its lede (its first full sentence), both verbatim."""
     warnings: list[str] = []
 
     def keep(kind: str, piece: str) -> bool:
@@ -155,10 +187,18 @@ def checked_prose(draft: Draft, article: Article, fallback_headline: str) -> tup
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):
-        headline = fallback_headline
+        headline = article.text.split("\n", 1)[0][:HEADLINE_CAP]
     summary_text = clean("the summary", draft.summary, SUMMARY_CAP)
     summary = " ".join(
         summary_text[s:e] for s, e in sentence_spans(summary_text) if keep("a summary sentence", summary_text[s:e])
     )
-    points = [p for p in (clean("a key point", k, POINT_CAP) for k in draft.key_points) if p and keep("a key point", p)]
-    return headline, summary, points, warnings
+    return headline, summary or lede(article), warnings
+
+
+def lede(article: Article) -> str:
+    """The article's first full sentence (eight words or more, after the headline line): its news, verbatim."""
+    for start, end in article.sentences[1:]:
+        sentence = " ".join(article.text[start:end].split())
+        if len(sentence.split()) >= 8 and sentence[-1:] in ".!?\"”":
+            return sentence
+    return ""

@@ -40,7 +40,7 @@ class RunRecord(BaseModel):
 
 def score_case(case: GoldCase, text: str, brief: Brief) -> dict[str, dict[str, Any]]:
     results = {"figures": scorers.figures(case, brief), "grounding": scorers.grounding(text, brief),
-               "summary": scorers.summary(case, brief), "operations": scorers.operations(brief)}
+               "summary": scorers.summary(case, brief, text), "operations": scorers.operations(brief)}
     return {name: {"value": s.value, "explanation": s.explanation, **s.details} for name, s in results.items()}
 
 

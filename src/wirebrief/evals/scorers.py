@@ -18,6 +18,7 @@ from wirebrief.claims import clause_around, fact_words, supports
 from wirebrief.evals.cases import GoldCase, GoldFigure
 from wirebrief.numbers import NON_FIGURE_KINDS, find_numbers, same_value, tidy, unverified_numbers
 from wirebrief.schema import Brief, Figure
+from wirebrief.sentences import sentence_spans
 
 LABEL_FIELDS = ("unit", "what", "where", "period", "source")
 TIERS = ("value", "value_unit", "value_what", "value_what_complete", "value_where", "value_period", "value_source",
@@ -200,7 +201,9 @@ def grounding(text: str, brief: Brief) -> Score:
         grounded += ok_quote and ok_value
         if not any(same_value(f.value, v) for v in values):
             invented.append(f.raw)
-    prose = [brief.headline, brief.summary, *brief.key_points]
+    article = " ".join(text.split())
+    prose = [sentence for piece in [brief.headline, brief.summary, *brief.key_points]
+             for sentence, verbatim in prose_sentences(piece, article) if not verbatim]
     labels = [v for f in brief.figures for v in (f.what, f.where, f.period, f.source) if v]
     invented += [raw for piece in prose + labels for raw in unverified_numbers(piece, values)]
     share = grounded / len(brief.figures) if brief.figures else 1.0
@@ -215,28 +218,49 @@ def claim_supported(claim: str, value: float, gold: list[GoldFigure]) -> bool:
                for g in gold)
 
 
-def prose_claims(case: GoldCase, brief: Brief) -> tuple[list[str], list[str]]:
-    """Every number in the headline, summary and key points, as (supported, unsupported) claims."""
+PROSE_BUDGET_WORDS = 150
+"""Key facts are looked for in the first this-many words of headline, summary and key points: a brief that keeps
+the whole article finds every fact, and must not score for it (tests/test_evals.py)."""
+
+
+def prose_claims(case: GoldCase, brief: Brief, text: str = "") -> tuple[list[str], list[str]]:
+    """Every number in the headline, summary and key points, as (supported, unsupported) claims. A sentence that is
+    the article's own, verbatim, attaches its numbers as the article does: its claims are supported."""
     supported: list[str] = []
     unsupported: list[str] = []
+    article = " ".join(text.split())
     for piece in [brief.headline, brief.summary, *brief.key_points]:
-        text = tidy(piece)
-        for m in find_numbers(text):
-            if m.kind in NON_FIGURE_KINDS or not m.is_figure_candidate:
-                continue
-            claim = clause_around(text, m.start, m.end)
-            (supported if claim_supported(claim, m.value, case.figures) else unsupported).append(
-                f"{m.raw} ({' '.join(claim.split())})")
+        for sentence, verbatim in prose_sentences(piece, article):
+            for m in find_numbers(sentence):
+                if m.kind in NON_FIGURE_KINDS or not m.is_figure_candidate:
+                    continue
+                claim = clause_around(sentence, m.start, m.end)
+                ok = verbatim or claim_supported(claim, m.value, case.figures)
+                (supported if ok else unsupported).append(f"{m.raw} ({' '.join(claim.split())})")
     return supported, unsupported
 
 
-def summary(case: GoldCase, brief: Brief) -> Score:
-    """Key-fact recall over headline, summary and key points; prose numbers supported by the gold facts."""
-    prose = " ".join([brief.headline, brief.summary, *brief.key_points]).lower()
+def prose_sentences(piece: str, article: str) -> list[tuple[str, bool]]:
+    """The sentences of a piece of prose, each with whether it is a sentence of the article (whitespace-collapsed),
+    verbatim."""
+    piece = tidy(piece)
+    return [(piece[s:e], e - s >= 20 and " ".join(piece[s:e].split()) in article) for s, e in sentence_spans(piece)]
+
+
+def prose_read(brief: Brief) -> str:
+    """What key facts are looked for in: headline, summary and key points, cut at PROSE_BUDGET_WORDS."""
+    words = " ".join([brief.headline, brief.summary, *brief.key_points]).split()
+    return " ".join(words[:PROSE_BUDGET_WORDS]).lower()
+
+
+def summary(case: GoldCase, brief: Brief, text: str = "") -> Score:
+    """Key-fact recall over the prose a reader reads (PROSE_BUDGET_WORDS); prose numbers supported by the gold
+    facts or by the article's own sentence."""
+    prose = prose_read(brief)
     hits = [all(any(alt.lower() in prose for alt in group) for group in kf.evidence) for kf in case.key_facts]
     recall = sum(hits) / len(hits) if hits else 1.0
     missing = [kf.fact for kf, hit in zip(case.key_facts, hits, strict=True) if not hit]
-    supported, unsupported = prose_claims(case, brief)
+    supported, unsupported = prose_claims(case, brief, text)
     return Score(recall, f"key facts {sum(hits)}/{len(hits)}; missing: {missing or 'none'}; unsupported claims: "
                  f"{unsupported or 'none'}",
                  {"key_fact_recall": recall, "missing_facts": missing, "supported": len(supported),

@@ -71,11 +71,11 @@ class FakeBackend:
 # --- scripted replies for the brief prompt: tests and benchmarks share them ---------------------------
 
 
-def brief_reply(summary: str = "A short summary.", headline: str = "A headline",
-                key_points: list[str] | None = None) -> Any:
-    """A fake reply for the brief prompt: prose only (figures and their labels come from code)."""
+def brief_reply(summary: str = "A short summary.", headline: str = "A headline") -> Any:
+    """A fake reply for the brief prompt: headline and summary only (figures, labels and key points come from
+    code)."""
 
     def reply(request: dict[str, Any]) -> dict[str, Any]:
-        return {"headline": headline, "summary": summary, "key_points": key_points or ["A point."]}
+        return {"headline": headline, "summary": summary}
 
     return reply
