@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,11 @@ _SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman",
                  "chairman", "chief", "executive", "president", "director", "secretary", "boss", "organiser",
                  "organizer", "watchdog", "institute", "association", "federation", "board", "court", "command"}
 """Nouns that can state a figure: 'officials said', 'the survey found'. Other subjects of 'said' are not sources."""
+_GENERIC = {"figure", "number", "total", "level", "tally", "count", "estimate", "amount", "sum"}
+"""Nouns that stand for a number, not a thing: 'the 169,000 figure', 'the number of jobs'."""
+_TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
+_ELIDING_PREPS = {"to", "from", "between", "than", "of", "at"}
+"""'rose to 139,000', 'from 350 to 400', 'between 100 million and 118 million': the noun is said earlier."""
 _ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 _PLACE_LABELS = ("GPE", "LOC")
@@ -95,7 +100,30 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     doc = parser()(text)
     scope = article_scope(doc)
     numbers = [(m.start, m.end) for m in candidates]
-    return {m.id: _proposal(doc, m, scope, numbers) for m in candidates}
+    short = abbreviations(text)
+    proposals = {m.id: _proposal(doc, m, scope, numbers) for m in candidates}
+    return {i: replace(p, source=short.get(p.source.lower(), p.source)) if p.source else p
+            for i, p in proposals.items()}
+
+
+_DEFINED = re.compile(r"((?:[A-Z][\w.&'-]*|of|for|and|on)(?:\s+(?:[A-Z][\w.&'-]*|of|for|and|on))*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
+
+
+def abbreviations(text: str) -> dict[str, str]:
+    """Names the article shortens itself, long form (lower case, no leading 'the') → short: 'US Central Command
+    (CENTCOM)', 'The National Highway Traffic Safety Administration (NHTSA)'. A source is named as the article
+    goes on to name it."""
+    found = {}
+    for m in _DEFINED.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in ("the", "of", "for", "and", "on"):
+            words = words[1:]
+        initials = {w[0].upper() for w in words}
+        if words and m.group(2)[0].upper() in initials:
+            for i in range(max(1, len(words) - 1)):  # 'US Central Command' and 'Central Command', not 'Command'
+                if words[i][0].isupper():
+                    found.setdefault(" ".join(words[i:]).lower(), m.group(2))
+    return found
 
 
 def article_scope(doc: Doc) -> Scope:
@@ -170,6 +198,8 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
     for 'others' / 'more' the noun counted before it in the sentence; and the number's own noun, where its
     event is read ('the detention of 63 others')."""
     head = number.head
+    if number.dep_ == "conj" and head.i != number.i and (head.like_num or head.pos_ == "NUM"):
+        return _counted_noun(head, span)  # '12 or 14 years': 14 counts what 12 counts
     noun: Token | None = None
     if number.dep_ in ("nummod", "quantmod", "amod", "compound") and head.pos_ in ("NOUN", "PROPN") \
             and head.i not in range(span.start, span.end):
@@ -178,12 +208,18 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
         for child in number.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 noun = next((c for c in child.children if c.dep_ == "pobj"), None)
-    if noun is None and not any(t.pos_ in ("SYM",) or t.lower_ in ("%", "percent", "cent") for t in span) \
-            and number.dep_ not in ("pobj",) or noun is not None and noun.lemma_.lower() in _ANAPHORS:
-        # 'others', or a number standing alone in a list ('65 flights on Thursday, 180 on Friday')
-        earlier = [t for t in number.sent if t.i < number.i and t.dep_ == "nummod" and t.head.pos_ == "NOUN"
-                   and t.head.lemma_.lower() not in _ANAPHORS and t.head.i != number.i]
-        return (earlier[-1].head if earlier else noun), noun
+    bare = noun is None and not any(t.pos_ in ("SYM",) or t.lower_ in ("%", "percent", "cent") for t in span) \
+        and (number.dep_ != "pobj" or number.head.lower_ in _ELIDING_PREPS)
+    generic = noun is not None and noun.lemma_.lower() in _GENERIC and noun.i > number.i
+    if bare or generic or noun is not None and noun.lemma_.lower() in _ANAPHORS:
+        # 'others', the '169,000 figure', or a number standing alone in a list ('65 flights on Thursday, 180 on
+        # Friday', 'revised the number of jobs - to 139,000 instead of 96,000', 'from 350 to 400')
+        named = [t for t in number.sent if t.i < number.i and t.dep_ == "pobj" and t.pos_ == "NOUN"
+                 and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _GENERIC]
+        counted = [t.head for t in number.sent if t.i < t.head.i < number.i and t.dep_ == "nummod"
+                   and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in _ANAPHORS | _GENERIC | _TIME_NOUNS]
+        earlier = named or counted
+        return (max(earlier, key=lambda t: t.i) if earlier else noun), noun
     return noun, noun
 
 
@@ -205,7 +241,9 @@ def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> s
     recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'."""
     if noun is not None:
         parts = [_noun_phrase(noun)]
-        event = _event(own if own is not None else number, span)
+        event = _event(own if own is not None else number, span) or next(
+            (str(c.text) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
+             and c.lemma_ not in _LIGHT_VERBS), None)  # 'the number of jobs created … to 139,000
         if event is not None and event.lower() not in parts[0].lower():
             parts.append(event)
         return " ".join(parts)

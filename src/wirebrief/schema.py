@@ -85,8 +85,8 @@ class Draft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 12 words.")
-    summary: str = Field(max_length=SUMMARY_CAP, description="One sentence of at most 25 words, in your own words.")
+    headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 10 words.")
+    summary: str = Field(max_length=SUMMARY_CAP, description="One sentence of at most 20 words, in your own words.")
 
     @model_validator(mode="after")
     def _numbers_stand_for_their_facts(self, info: ValidationInfo) -> Draft:
