@@ -30,7 +30,7 @@ def one(text: str):  # type: ignore[no-untyped-def]
         ("a budget of $7.4 billion", 7_400_000_000, "$7.4 billion", "exact", "USD"),
         ("contributed more than $20 billion to", 20_000_000_000, "more than $20 billion", "more than", "USD"),
         ("it costs 60 cents", 0.6, "60 cents", "exact", "USD"),
-        ("for two decades", 2, "two", "exact", "decades"),
+        ("for two decades", 2, "two", "exact", "decade"),
         ("80-plus members of the coalition", 80, "80-plus", "at least", None),
         ("repatriate over 9,000 detainees", 9000, "over 9,000", "more than", None),
         ("an estimated 2,500 ISIS fighters", 2500, "an estimated 2,500", "approximately", None),

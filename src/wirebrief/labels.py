@@ -42,8 +42,9 @@ _SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman",
 _GENERIC = {"figure", "number", "total", "level", "tally", "count", "estimate", "amount", "sum"}
 """Nouns that stand for a number, not a thing: 'the 169,000 figure', 'the number of jobs'."""
 _TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
-_ELIDING_PREPS = {"to", "from", "between", "than", "of", "at"}
-"""'rose to 139,000', 'from 350 to 400', 'between 100 million and 118 million': the noun is said earlier."""
+_PLAIN_PREPS = {"in", "on", "during", "since", "per", "by", "for", "after", "before", "until", "within", "around"}
+"""A number after these prepositions stands alone ('in 1984', 'by 20'); after others its noun is said earlier:
+'rose to 139,000', 'from 350 to 400', 'compared with between 100 million and 118 million'."""
 _ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
 _PLACE_LABELS = ("GPE", "LOC")
@@ -60,8 +61,9 @@ class Proposal:
     where: str | None
     period: str | None
     source: str | None
-    in_name: bool = False
-    """The number is part of a name, not a figure: 'Halo 2', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'."""
+    not_a_figure: bool = False
+    """The number is part of a name ('Halo 2', 'Chapter 11', 'Kurdistan 24') or a year ('the 1999 agreement', '2005
+    model years'), not a figure."""
 
 
 @dataclass(frozen=True)
@@ -106,14 +108,15 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
             for i, p in proposals.items()}
 
 
-_DEFINED = re.compile(r"((?:[A-Z][\w.&'-]*|of|for|and|on)(?:\s+(?:[A-Z][\w.&'-]*|of|for|and|on))*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
+_NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
+_DEFINED = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
 
 
 def abbreviations(text: str) -> dict[str, str]:
     """Names the article shortens itself, long form (lower case, no leading 'the') → short: 'US Central Command
     (CENTCOM)', 'The National Highway Traffic Safety Administration (NHTSA)'. A source is named as the article
     goes on to name it."""
-    found = {}
+    found: dict[str, str] = {}
     for m in _DEFINED.finditer(text):
         words = m.group(1).split()
         while words and words[0].lower() in ("the", "of", "for", "and", "on"):
@@ -140,8 +143,9 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if span is None or not len(span):
         return Proposal(m.unit, None, scope.where, None, scope.source)
     number = _number_token(span)
-    if _in_name(number, m):
-        return Proposal(m.unit, None, None, None, None, in_name=True)
+    if _in_name(number, m) or _is_year(number, m, doc.text) or _is_event_name(m, doc.text) \
+            or _NAME_THEN_BRACKET.search(doc.text, max(0, m.start - 40), m.start) and doc.text[m.end:m.end + 1] == ")":
+        return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     what = _what(number, noun, own, span)
@@ -175,7 +179,7 @@ def _in_name(number: Token, m: NumberMention) -> bool:
 
 
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
-_AGE_AFTER = re.compile(r"\A(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
 
 
 def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
@@ -183,6 +187,35 @@ def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
     if m.raw.lower().endswith(("year-old", "years old", "year old")) or _AGE_AFTER.match(text, m.end):
         return True
     return noun is None and m.unit is None and bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start))
+
+
+_NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
+"""'Everitt for Mapletoft (53)': a minute, a squad number or an age in a line-up, not a figure."""
+_EVENT_WORDS = re.compile(r"\W*(?:[a-z]+\s+){0,2}(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
+                          r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
+
+
+def _is_event_name(m: NumberMention, text: str) -> bool:
+    """A race distance that names an event, not a measure: 'the Olympic 10,000m champion', 'the world indoor 5,000m
+    record', 'the two mile world record'."""
+    distance = m.unit in ("m", "km", "mile", "metre") or re.search(r"\d(?:m|km)\Z|\bmiles?\Z", m.raw) is not None
+    return distance and bool(_EVENT_WORDS.match(text, m.end))
+
+
+_MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
+
+
+def _is_year(number: Token, m: NumberMention, text: str) -> bool:
+    """A plain four-digit number in 1800–2100 that qualifies one thing is a year ('the 1999 agreement', 'the 2004
+    and 2005 model years'); one that counts things stays a count ('2000 new jobs', '1500 troops')."""
+    if m.unit not in (None, "year") or not m.raw.isdigit() or len(m.raw) != 4 or not 1800 <= m.value <= 2100:
+        return False
+    if _MODEL_YEAR.match(text, m.end):
+        return True
+    if m.unit:
+        return False
+    head = number.head
+    return number.dep_ in ("nummod", "compound", "amod") and head.i > number.i and head.tag_ in ("NN", "NNP")
 
 
 def _number_token(span: Span) -> Token:
@@ -209,7 +242,7 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
             if child.dep_ == "prep" and child.lower_ == "of":
                 noun = next((c for c in child.children if c.dep_ == "pobj"), None)
     bare = noun is None and not any(t.pos_ in ("SYM",) or t.lower_ in ("%", "percent", "cent") for t in span) \
-        and (number.dep_ != "pobj" or number.head.lower_ in _ELIDING_PREPS)
+        and (number.dep_ != "pobj" or number.head.lower_ not in _PLAIN_PREPS)
     generic = noun is not None and noun.lemma_.lower() in _GENERIC and noun.i > number.i
     if bare or generic or noun is not None and noun.lemma_.lower() in _ANAPHORS:
         # 'others', the '169,000 figure', or a number standing alone in a list ('65 flights on Thursday, 180 on

@@ -207,12 +207,12 @@ def _read_units(d: _Draft, text: str, floor: int) -> bool:
 
 
 def _time_unit(d: _Draft, text: str) -> None:
-    """'for two decades': a count of decades (the unit names what is counted, so it stays plural)."""
+    """'for two decades': a count of decades, with the singular unit every counted noun gets ('decade')."""
     nxt = _NEXT_WORD.match(text, d.end)
     if nxt:
         word = nxt.group(1).lower()
         if word.removesuffix("s") in _TIME_UNITS:
-            d.unit = word.removesuffix("s") + "s"
+            d.unit = word.removesuffix("s")
 
 
 def _sign(d: _Draft, text: str, floor: int) -> None:

@@ -55,7 +55,7 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
     figures: list[Figure] = []
     for m in candidates:
         p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
-        if p.in_name:
+        if p.not_a_figure:
             continue
         qs, qe = quote_for(article.sentences, m)
         figures.append(Figure(

@@ -1,0 +1,51 @@
+"""Labels proposed by code (labels.py): numbers that are not figures, units said earlier, ages, sources as the
+article names them. Each rule was found on the development set (evals/gold/dev) and holds for any news."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirebrief.pipeline import Pipeline
+from wirebrief.schema import Figure
+
+
+def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
+    return {f.raw: f for f in pipeline.summarize(f"Headline\n{text}").figures}
+
+
+@pytest.mark.parametrize(("text", "not_figures", "figures_kept"), [
+    ("Halo 2 sold five million copies, and Internet Explorer 7 is due.", {"2", "7"}, {"five million"}),
+    ("GM is recalling 20,000 pickups from the 2004 and 2005 model years.", {"2004", "2005"}, {"20,000"}),
+    ("The 1999 agreement created 2000 new jobs.", {"1999"}, {"2000"}),
+    ("Bekele, the Olympic 10,000m champion, ran 400m in training.", {"10,000m"}, set()),
+    ("Replacements: Everitt for Mapletoft (53), Reid for Murphy (47). The club sold 300 tickets.", {"53", "47"},
+     {"300"}),
+])
+def test_numbers_that_are_not_figures(pipeline: Pipeline, text: str, not_figures: set[str],
+                                      figures_kept: set[str]) -> None:
+    found = figures(pipeline, text)
+    assert not not_figures & set(found), found
+    assert figures_kept <= set(found), found
+
+
+def test_a_noun_said_earlier_is_the_unit(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The Labor Department revised up the number of jobs created in the two previous "
+                              "months - to 139,000 in September instead of 96,000.")
+    for raw in ("139,000", "96,000"):
+        assert found[raw].unit == "job" and "created" in found[raw].what, found[raw]
+    found = figures(pipeline, "The move will increase the number of specialist sport colleges from 350 to 400.")
+    assert found["350"].unit == found["400"].unit == "college"
+    found = figures(pipeline, "Members would serve terms of 12 or 14 years.")
+    assert found["12"].unit == found["14"].unit == "year"
+
+
+def test_ages(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The 31-year-old Dane lost to Agassi. Davis died at the age of 87 in Miami.")
+    for raw in ("31-year-old", "87"):
+        assert (found[raw].unit, found[raw].what) == ("year", "age"), found[raw]
+
+
+def test_a_source_is_named_as_the_article_shortens_it(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The US Central Command (CENTCOM) said it had carried out 94 operations. Central "
+                              "Command said 18 fighters were killed.")
+    assert found["18"].source == "CENTCOM"
