@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -104,8 +104,25 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     numbers = [(m.start, m.end) for m in candidates]
     short = abbreviations(text)
     proposals = {m.id: _proposal(doc, m, scope, numbers) for m in candidates}
+    _conversions_as_converted(text, candidates, proposals)
     return {i: replace(p, source=short.get(p.source.lower(), p.source)) if p.source else p
             for i, p in proposals.items()}
+
+
+_CONVERSION_GAP = re.compile(r"\s*(?:\(|;|,|/)\s*(?:about\s+|around\s+|roughly\s+)?\Z")
+
+
+def _conversions_as_converted(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """An amount converted in brackets ('1.55bn euros ($2bn; £1.1bn)') says what the amount before it says."""
+    previous: NumberMention | None = None
+    for m in sorted(candidates, key=lambda c: c.start):
+        if m.kind == "money" and previous is not None and previous.kind == "money" \
+                and "(" in text[previous.end:m.start + 1] + text[max(0, previous.end - 1):previous.end] \
+                and _CONVERSION_GAP.fullmatch(text, previous.end, m.start):
+            source = proposals[previous.id]
+            proposals[m.id] = replace(source, unit=proposals[m.id].unit)
+            continue  # a chain converts the first amount: '($2bn; £1.1bn)'
+        previous = m
 
 
 _NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
@@ -153,7 +170,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
         unit, what = "year", "age"
     sent = number.sent
     where = _place(sent, span) or (scope.where if SCOPE_WHERE else None)
-    period = _nearest_entity(sent, span, ("DATE",), avoid=numbers)
+    period = _nearest_entity(sent, span, ("DATE",), avoid=numbers, keep=_is_period)
+    period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
     source = _attribution(sent)
     if source is not None and source.lower() in _PRONOUNS:
         source = scope.source
@@ -352,12 +370,20 @@ def _event(anchor: Token, span: Span) -> str | None:
     return None
 
 
-def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...],
-                    avoid: Sequence[tuple[int, int]] = ()) -> str | None:
+_NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*", re.IGNORECASE)
+"""DATE entities that are not the time a figure covers: an ordinal ('the 12th time') or a rate ('two hours a week')."""
+
+
+def _is_period(entity: Span) -> bool:
+    return _NOT_PERIODS.fullmatch(entity.text) is None
+
+
+def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...], avoid: Sequence[tuple[int, int]] = (),
+                    keep: Callable[[Span], bool] = lambda _: True) -> str | None:
     """The entity of those labels nearest the number in its sentence, not overlapping it or another figure
     ('Almost a quarter' is a share, not a date)."""
     ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)
-            and not any(e.start_char < b and a < e.end_char for a, b in avoid)]
+            and not any(e.start_char < b and a < e.end_char for a, b in avoid) and keep(e)]
     if not ents:
         return None
     best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
