@@ -301,6 +301,24 @@ def _merge_cents(a: _Draft, b: _Draft, text: str) -> bool:
     return True
 
 
+_SECONDS_IN = {"hour": 3600, "minute": 60, "second": 1}
+_DURATION_GAP = re.compile(r"\s*(?:-\s*)?(?:hours?|hrs?|minutes?|mins?)\s*(?:,|and)?\s*", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"\s*(?:-\s*)?[A-Za-z]+")
+
+
+def _merge_duration(a: _Draft, b: _Draft, text: str) -> bool:
+    """'eight minutes, 04.69 seconds', '2 hours 5 minutes': one duration, in the smaller unit."""
+    if a.unit not in ("hour", "minute") or b.unit not in _SECONDS_IN or b.qualifier != "exact":
+        return False
+    if _SECONDS_IN[b.unit] >= _SECONDS_IN[a.unit] or not _DURATION_GAP.fullmatch(text, a.end, b.start):
+        return False
+    a.value = a.value * _SECONDS_IN[a.unit] // _SECONDS_IN[b.unit] + b.value
+    a.unit = b.unit
+    word = _UNIT_WORD.match(text, b.end)
+    a.end = word.end() if word else b.end
+    return True
+
+
 def _score(a: _Draft, b: _Draft, text: str) -> bool:
     """'3-2 win', 'a 5-4 vote', '1-1': two whole numbers joined by a dash that count no range (descending, equal,
     or next to words about a match or a vote)."""
@@ -384,7 +402,7 @@ def _drafts(text: str) -> list[_Draft]:
         if d is None:
             continue
         a = drafts[-1] if drafts else None
-        if a is not None and a.link is None and _merge_cents(a, d, text):
+        if a is not None and a.link is None and (_merge_cents(a, d, text) or _merge_duration(a, d, text)):
             continue
         if a is not None and _pair(a, d, text):
             d.link = len(drafts) - 1
