@@ -72,7 +72,7 @@ class Brief(BaseModel):
 
 # --- what the model is asked to return (internal; never leaves wirebrief as is) -----------------------
 
-HEADLINE_CAP, SUMMARY_CAP = 90, 200
+HEADLINE_CAP, SUMMARY_CAP = 90, 140
 """Caps on what the model writes: a small model copies whole paragraphs, at ~11 tokens/s on two cores."""
 
 
