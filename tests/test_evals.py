@@ -151,6 +151,14 @@ def test_a_verbatim_sentence_of_the_article_supports_its_numbers() -> None:
     assert scorers.grounding(text, _brief([], key_points=[sentence])).details["invented_count"] == 0
 
 
+def test_a_number_the_gold_says_is_no_figure_is_no_claim() -> None:
+    case = CASE["bbc-tech-160"]  # 'Halo 2' is an ignore in the gold: the 2 is part of a name
+    details = scorers.summary(case, _brief([], summary="Halo 2 sold more than five million copies.")).details
+    assert details["unsupported"] == 0 and details["supported"] == 1
+    wrong = scorers.summary(case, _brief([], summary="Halo 2 sold more than 28 million copies.")).details
+    assert wrong["unsupported"] == 1  # 28 million is another fact of the article
+
+
 def test_a_failed_article_counts_with_recall_zero() -> None:
     case = SEEDS[0]
     good = CaseResult(id=case.id, repeat=0, brief=_as_gold(case), scores={

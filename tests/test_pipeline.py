@@ -235,6 +235,25 @@ def test_a_copied_sentence_cut_at_the_cap_is_completed_from_the_article(settings
     assert brief.summary == lede and "…" not in brief.summary
 
 
+def test_a_summary_the_model_left_unfinished_or_copied_loosely_is_completed(settings: Settings) -> None:
+    text = seed_text("001")
+    lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
+    unfinished = lede[:60].rsplit(" ", 1)[0] + " the"  # an unescaped quote ended the JSON string here
+    loose = lede[:120].replace("Iraq", "IRAQ").replace(" ", "  ", 3)  # case and spacing differ; cut at the cap
+    for summary in (unfinished, loose.ljust(140, "x")[:139]):
+        brief = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=summary)])).summarize(text)
+        assert brief.summary in lede and brief.summary.endswith("."), (summary, brief.summary)
+
+
+def test_a_long_headline_is_cut_at_its_last_clause(settings: Settings) -> None:
+    from wirebrief.schema import HEADLINE_CAP
+
+    headline = "Coalition forces kept up pressure on ISIS across Iraq and Syria, officials say, in a long campaign"
+    headline = headline[:HEADLINE_CAP - 1]  # the grammar stops the model at the cap
+    brief = build_pipeline(settings, backend=FakeBackend([brief_reply(headline=headline)])).summarize(seed_text("001"))
+    assert brief.headline == "Coalition forces kept up pressure on ISIS across Iraq and Syria, officials say"
+
+
 @pytest.mark.parametrize("piece", [
     "It was the 5000th raid.", "Scores ran 12-9,999.", "The X-5000 drone struck.", "A 3/9999 share.",
     "At 10:9999 they left.", "Half a million fled.", "Thousands fled.", "Donors gave $20m.",

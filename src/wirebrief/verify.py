@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -153,21 +154,53 @@ def _blank_to_none(value: str | None) -> str | None:
     return value.strip()
 
 
-def _untruncated(text: str, cap: int, article: Article) -> str:
-    """Text the grammar cut at its cap: a sentence the model was copying from the article is completed from the
-    article (verbatim, so checked like the rest); otherwise trimmed back to its last sentence, or else its last
-    whole word."""
-    if len(text) < cap - 1:
+def _finished(text: str, cap: int, article: Article, *, sentences: bool) -> str:
+    """Text the grammar cut at its cap, or a summary sentence left unfinished (an unescaped quote ends a JSON
+    string: 'Tony Blair has promised that'): a sentence the model was copying from the article is completed from the
+    article (verbatim, so checked like the rest); otherwise trimmed back to its last whole sentence, or a headline to
+    its last clause or word. An unfinished summary that cannot be completed is dropped (the lede stands in)."""
+    cut = len(text) >= cap - 1
+    spans = sentence_spans(text)
+    last = text[spans[-1][0]:] if spans else text
+    dangling = sentences and last.rstrip()[-1:] not in _TERMINAL and last.split()[-1:] != [] \
+        and last.split()[-1].lower() in _DANGLING
+    if not cut and not dangling:
         return text
-    sentences = sentence_spans(text)
-    last = text[sentences[-1][0]:] if sentences else text
-    at = article.text.find(last) if len(last) >= 40 else -1
+    if (copied := _copied_sentence(last, article)) is not None:
+        return text[: len(text) - len(last)] + copied
+    if len(spans) > 1:
+        return text[: spans[-2][1]]
+    if sentences:
+        return ""
+    clause = text.rsplit(", ", 1)[0] if cut else text
+    return clause if len(clause) >= 40 and clause != text else text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
+
+
+_TERMINAL = ".!?\"”’'"
+_DANGLING = {"that", "to", "the", "a", "an", "of", "and", "or", "with", "as", "for", "in", "on", "by", "from", "said",
+             "says", "is", "are", "was", "were", "who", "which", "its", "their", "his", "her"}
+"""A summary ending on one of these words was cut short (by an unescaped quote, which ends a JSON string)."""
+
+
+def _copied_sentence(start: str, article: Article) -> str | None:
+    """The article's sentence that ``start`` begins, read the way the model copies (case, quotes and spacing may
+    differ; nine characters in ten the same), or None."""
+    at = article.text.find(start) if len(start) >= 20 else -1
     if at >= 0:
-        end = (sentence_at(article.sentences, at) or (at, at + len(last)))[1]
-        return text[: len(text) - len(last)] + article.text[at:end]
-    if len(sentences) > 1:
-        return text[: sentences[-2][1]]
-    return text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
+        span = sentence_at(article.sentences, at) or (at, at + len(start))
+        return article.text[at : span[1]]
+    if len(start) < 30:
+        return None
+    key = _loose(start)
+    for s, e in article.sentences:
+        sentence = article.text[s:e]
+        if SequenceMatcher(None, key, _loose(sentence[: len(start)]), autojunk=False).ratio() >= 0.9:
+            return sentence
+    return None
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").replace("“", '"').replace("”", '"').split())
 
 
 def checked_prose(draft: Draft, article: Article) -> tuple[str, str, list[str]]:
@@ -183,7 +216,8 @@ def checked_prose(draft: Draft, article: Article) -> tuple[str, str, list[str]]:
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:
-        return _in_scripts(kind, _untruncated(tidy(piece), cap, article), article, warnings)
+        finished = _finished(tidy(piece), cap, article, sentences=kind == "the summary")
+        return _in_scripts(kind, finished, article, warnings)
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):

@@ -212,10 +212,18 @@ def grounding(text: str, brief: Brief) -> Score:
 
 
 def claim_supported(claim: str, value: float, gold: list[GoldFigure]) -> bool:
-    """A gold figure of the same value whose what and unit support the claim's words (claims.supports)."""
+    """A gold figure of the same value whose what and unit support the claim's words (claims.supports): the claim
+    names no event they do not, and shares a word with them or with the gold's sentence."""
     return any(g.status != "ignore" and value_tier(value, g) is not None
-               and supports(claim, f"{g.what} {'people' if lexicon.unit_key(g.unit) == 'people' else g.unit or ''}")
+               and supports(claim, f"{g.what} {'people' if lexicon.unit_key(g.unit) == 'people' else g.unit or ''}",
+                            g.quote)
                for g in gold)
+
+
+def names_no_figure(value: float, gold: list[GoldFigure]) -> bool:
+    """The gold lists this value only as a number that is not a figure ('Halo 2', a 'two mile record')."""
+    same = [g for g in gold if value_tier(value, g) is not None]
+    return bool(same) and all(g.status == "ignore" for g in same)
 
 
 PROSE_BUDGET_WORDS = 150
@@ -232,7 +240,7 @@ def prose_claims(case: GoldCase, brief: Brief, text: str = "") -> tuple[list[str
     for piece in [brief.headline, brief.summary, *brief.key_points]:
         for sentence, verbatim in prose_sentences(piece, article):
             for m in find_numbers(sentence):
-                if m.kind in NON_FIGURE_KINDS or not m.is_figure_candidate:
+                if m.kind in NON_FIGURE_KINDS or not m.is_figure_candidate or names_no_figure(m.value, case.figures):
                     continue
                 claim = clause_around(sentence, m.start, m.end)
                 ok = verbatim or claim_supported(claim, m.value, case.figures)
