@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from wirebrief import lexicon
 from wirebrief.claims import Claims, fact_words
