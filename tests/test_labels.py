@@ -49,3 +49,8 @@ def test_a_source_is_named_as_the_article_shortens_it(pipeline: Pipeline) -> Non
     found = figures(pipeline, "The US Central Command (CENTCOM) said it had carried out 94 operations. Central "
                               "Command said 18 fighters were killed.")
     assert found["18"].source == "CENTCOM"
+
+
+def test_a_capitalised_plural_unit_is_singular(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "During this period, a total of 94 Defeat ISIS Missions were executed.")
+    assert found["94"].unit == "mission"

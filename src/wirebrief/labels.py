@@ -278,7 +278,17 @@ def _unit_of(noun: Token) -> str | None:
     word = noun.lemma_.lower()
     if not word.isalpha():
         return None
+    if word == noun.lower_ and noun.tag_ in ("NNS", "NNPS", "NNP"):
+        word = _singular(word)  # a capitalised plural keeps its form as a lemma: '94 Defeat ISIS Missions'
     return "people" if lexicon.is_person(word) or lexicon.is_person(noun.lower_) else word
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
 def _noun_phrase(noun: Token) -> str:

@@ -60,6 +60,7 @@ def start_model_server(settings: Settings, host: str = "127.0.0.1", port: int = 
     params.hostnames = [host]
     params.port = port
     params.verbosity = -1
+    params.cache_ram_mib = 0  # no RAM store of past prompts: articles share only the system prompt (see embedded.py)
     if api_key:
         params.api_keys = [api_key]
     log.info("loading %s", path)
