@@ -280,7 +280,8 @@ def _unit_of(noun: Token) -> str | None:
         return None
     if word == noun.lower_ and noun.tag_ in ("NNS", "NNPS", "NNP"):
         word = _singular(word)  # a capitalised plural keeps its form as a lemma: '94 Defeat ISIS Missions'
-    return "people" if lexicon.is_person(word) or lexicon.is_person(noun.lower_) else word
+    nationals = noun.ent_type_ == "NORP" and noun.tag_ in ("NNS", "NNPS")  # '500 Britons', '40 Iraqis'
+    return "people" if nationals or lexicon.is_person(word) or lexicon.is_person(noun.lower_) else word
 
 
 def _singular(word: str) -> str:
@@ -308,7 +309,23 @@ def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> s
         if event is not None and event.lower() not in parts[0].lower():
             parts.append(event)
         return " ".join(parts)
-    return _measured(_past_symbols(span.root), span) or _event(number, span) or _nearest_chunk(span)
+    for found in (_measured(_past_symbols(span.root), span), _event(number, span), _nearest_chunk(span)):
+        if words := _meaningful(found):
+            return words
+    return None
+
+
+_NUMBER_WORDS = re.compile(r"^(?:[%$€£¥]|per|cent|percent|m|bn|k|million|billion|trillion|thousand|[\d.,]+\w*)$",
+                           re.IGNORECASE)
+
+
+def _meaningful(what: str | None) -> str | None:
+    """A label without the pieces of a number ('%', 'm', '300bn', 'yen' after a number): 'past years %' → 'past
+    years'; nothing left is no label."""
+    if not what:
+        return None
+    kept = [w for w in what.split() if not _NUMBER_WORDS.match(w)]
+    return " ".join(kept) or None
 
 
 def _past_symbols(root: Token) -> Token:
@@ -349,8 +366,11 @@ def _measured(root: Token, span: Span) -> str | None:
             return _noun_phrase(gov)
         root, head = head, gov
     if head.pos_ in ("VERB", "AUX"):
-        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != root.i
-                        and c.pos_ in ("NOUN", "PROPN")), None)
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != root.i), None)
+        if subject is not None and subject.lower_ in ("which", "that", "who") and head.dep_ == "relcl":
+            subject = head.head  # 'The Aviator, which has taken $90m'
+        if subject is not None and subject.pos_ not in ("NOUN", "PROPN"):
+            subject = None
         verb = "" if head.lemma_ in _LIGHT_VERBS else f" {head.text}"
         if subject is not None:
             return f"{_noun_phrase(subject)}{verb}"

@@ -26,7 +26,10 @@ PERSONS = frozenset(
     "spectator athlete candidate delegate mp lawmaker senator minister leader executive manager director "
     "shareholder investor buyer seller consumer household family families elector participant applicant "
     "immigrant casualty casualties survivor hostage suspect militant jihadist terrorist insurgent combatant "
-    "police policeman personnel crew volunteer".split()
+    "police policeman personnel crew volunteer farmer bishop peer hereditary hereditaries msp mep pensioner "
+    "homeowner taxpayer motorist commuter shopper guest mourner journalist reporter scientist engineer pilot guard "
+    "agent activist campaigner rebel gunman gunmen follower lord councillor judge lawyer nun priest monk "
+    "graduate trainee apprentice recruit conscript veteran diplomat envoy".split()
 )
 """Nouns for persons: a count of any of them has the unit ``people``."""
 

@@ -102,6 +102,8 @@ _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top",
                   "about", "around", "some", "nearly", "almost", "up", "to", "and", "or", "by", "from", "the", "a",
                   "x", "than", "of", "in", "per", "between"}
 """Lower-case words before a hyphen and a number that do not make it a model name ('mid-1990s', 'over-50s')."""
+_NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
+_NAME_START = re.compile(r"[ \t]+[A-Z]")
 _SCORE_WORDS = re.compile(r"\b(?:win|wins|won|victory|victories|defeat\w*|lost|loss|lose|beat|beats|drew|draw|tie|"
                           r"tied|lead|led|scor\w*|vote[ds]?|match|game|final|semi-?final|against)\b", re.IGNORECASE)
 _SIGN_WORD = re.compile(r"\b(?:minus|negative)\s+\Z", re.IGNORECASE)
@@ -323,7 +325,9 @@ def _score(a: _Draft, b: _Draft, text: str) -> bool:
     """'3-2 win', 'a 5-4 vote', '1-1': two whole numbers joined by a dash that count no range (descending, equal,
     or next to words about a match or a vote)."""
     whole = all(d.kind in ("count", "year") and d.unit is None and d.core.plain for d in (a, b))
-    if not whole or (a.value < b.value and not _SCORE_WORDS.search(_sentence(text, a.start))):
+    between_names = _NAME_END.search(text, max(0, a.start - 40), a.start) is not None \
+        and _NAME_START.match(text, b.end) is not None  # 'Wasps 31-37 Leicester', 'London Irish 19-33 Wasps'
+    if not whole or (a.value < b.value and not between_names and not _SCORE_WORDS.search(_sentence(text, a.start))):
         return False
     a.kind = b.kind = "score"
     return True
