@@ -54,3 +54,17 @@ def test_a_source_is_named_as_the_article_shortens_it(pipeline: Pipeline) -> Non
 def test_a_capitalised_plural_unit_is_singular(pipeline: Pipeline) -> None:
     found = figures(pipeline, "During this period, a total of 94 Defeat ISIS Missions were executed.")
     assert found["94"].unit == "mission"
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("A third of pupils do two hours of sport a week.", "A third"),
+    ("One in eight credit cards is in default.", "One in eight"),
+    ("Half-Life 2 climbed to number nine in the chart.", "nine"),
+])
+def test_a_share_or_a_rank_has_no_unit(pipeline: Pipeline, text: str, raw: str) -> None:
+    assert figures(pipeline, text)[raw].unit is None
+
+
+def test_nationals_and_farmers_are_people(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The scheme helped 5,000 farmers. About 500 Americans live there.")
+    assert found["5,000"].unit == found["500"].unit == "people"

@@ -165,6 +165,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
+    if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
+        unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
     what = _what(number, noun, own, span)
     if _is_age(doc.text, m, noun):
         unit, what = "year", "age"
@@ -234,6 +236,10 @@ def _is_year(number: Token, m: NumberMention, text: str) -> bool:
         return False
     head = number.head
     return number.dep_ in ("nummod", "compound", "amod") and head.i > number.i and head.tag_ in ("NN", "NNP")
+
+
+def _is_rank(number: Token) -> bool:
+    return number.head.lower_ in ("number", "no", "no.") and number.head.i == number.i - 1
 
 
 def _number_token(span: Span) -> Token:
