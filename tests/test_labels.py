@@ -67,4 +67,4 @@ def test_a_share_or_a_rank_has_no_unit(pipeline: Pipeline, text: str, raw: str) 
 
 def test_nationals_and_farmers_are_people(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The scheme helped 5,000 farmers. About 500 Americans live there.")
-    assert found["5,000"].unit == found["500"].unit == "people"
+    assert found["5,000"].unit == found["About 500"].unit == "people"
