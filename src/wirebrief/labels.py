@@ -307,8 +307,8 @@ def _noun_phrase(noun: Token) -> str:
 def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> str | None:
     """The counted noun phrase and the event that governs it: 'ISIS operatives elimination', 'vehicles
     recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'."""
-    if noun is not None:
-        parts = [_noun_phrase(noun)]
+    if noun is not None and (phrase := _meaningful(_noun_phrase(noun))):
+        parts = [phrase]
         event = _event(own if own is not None else number, span) or next(
             (str(c.text) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
              and c.lemma_ not in _LIGHT_VERBS), None)  # 'the number of jobs created … to 139,000
@@ -326,11 +326,11 @@ _NUMBER_WORDS = re.compile(r"^(?:[%$€£¥]|per|cent|percent|m|bn|k|million|bil
 
 
 def _meaningful(what: str | None) -> str | None:
-    """A label without the pieces of a number ('%', 'm', '300bn', 'yen' after a number): 'past years %' → 'past
-    years'; nothing left is no label."""
+    """A label without the pieces of a number ('%', 'm', '300bn', a currency): 'past years %' → 'past years';
+    nothing left is no label."""
     if not what:
         return None
-    kept = [w for w in what.split() if not _NUMBER_WORDS.match(w)]
+    kept = [w for w in what.split() if not _NUMBER_WORDS.match(w) and not lexicon.is_currency_word(w)]
     return " ".join(kept) or None
 
 

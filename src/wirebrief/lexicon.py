@@ -118,6 +118,12 @@ def _event_stems() -> dict[str, str]:
     return {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
 
 
+def is_currency_word(word: str) -> bool:
+    """'euros', 'yen', 'dollar', '$': a word that names a currency."""
+    w = word.lower()
+    return w in _CURRENCY_WORDS or w.removesuffix("s") in _CURRENCY_WORDS
+
+
 def is_person(word: str) -> bool:
     w = word.lower()
     return w in PERSONS or (w.endswith("s") and w[:-1] in PERSONS)
