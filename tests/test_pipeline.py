@@ -289,3 +289,15 @@ def test_key_points_are_the_articles_own_sentences_with_its_main_figures(setting
         quotes = {f.quote for f in brief.figures}
         assert all(point in quotes for point in brief.key_points)
         assert not any(w.startswith("dropped a key point") for w in brief.warnings)
+
+
+def test_a_key_point_does_not_repeat_the_summary(settings: Settings) -> None:
+    text = seed_text("001")
+    lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
+    plain = build_pipeline(settings, backend=FakeBackend([brief_reply()])).summarize(text, read_cache=False)
+    assert lede in plain.key_points  # the lede carries the main figures
+    from wirebrief.schema import SUMMARY_CAP
+
+    copied = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=lede[:SUMMARY_CAP - 1])])).summarize(
+        text, read_cache=False, write_cache=False)  # the model copying the lede, stopped at the cap
+    assert copied.summary == lede and lede not in copied.key_points and copied.key_points

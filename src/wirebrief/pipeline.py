@@ -181,7 +181,7 @@ class Pipeline:
             brief_id=brief_id_for(key),
             headline=headline,
             summary=summary,
-            key_points=key_points(article, figures),
+            key_points=key_points(article, figures, said=summary),
             figures=figures,
             warnings=warnings + figure_warnings + prose_warnings,
             meta=Meta(

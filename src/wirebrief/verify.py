@@ -72,11 +72,13 @@ KEY_POINTS, KEY_POINT_CAP = 5, 320
 _QUOTE_MARKS = "\"'“‘"
 
 
-def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS) -> list[str]:
+def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, said: str = "") -> list[str]:
     """The ``n`` sentences of the article that carry its main figures, verbatim and in article order: nothing a
     model could misattach, and no tokens to generate. A sentence weighs what its figures are (money, shares and
     counts of people most; a counted noun next; a bare number least), discounted by its place in the article (news
-    puts the main facts first); quoted speech and sentences too long to read as a point count half."""
+    puts the main facts first); quoted speech and sentences too long to read as a point count half. A sentence the
+    summary already says (``said``, mostly the lede the model copied) is left for the next one."""
+    said = _loose(said)
     weights: dict[tuple[int, int], float] = {}
     for f in figures:
         key = lexicon.unit_key(f.unit)
@@ -90,6 +92,8 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS) -> 
         weight = min(weights[(start, end)], 6.0) / (1.0 + 0.25 * rank)
         if sentence[:1] in _QUOTE_MARKS or len(sentence) > KEY_POINT_CAP:
             weight /= 2
+        if said and SequenceMatcher(None, said, _loose(sentence), autojunk=False).ratio() >= 0.6:
+            continue
         scored.append((weight, -rank, sentence))
     chosen = sorted(sorted(scored, reverse=True)[:n], key=lambda item: -item[1])
     return [sentence for *_, sentence in chosen]
