@@ -117,7 +117,9 @@ _ONE_AFTER = re.compile(
     r"|can\b|could\b|must\b|should\b|would\b|might\b|may\b|will\b)|-(?:off|time|sided|on-one|way)\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s+(?:mile|metre|meter|foot|inch|kilo\w*|pound|dollar|euro|year|month|week|day|hour)s?\b",
                          re.IGNORECASE)
-_HALF_BEFORE = re.compile(r"\b(?:first|second|other|better|latter|back|front|top|bottom|the)\s+\Z", re.IGNORECASE)
+_HALF_BEFORE = re.compile(r"\b(?:first|second|other|better|latter|back|front|top|bottom|the|fly|scrum)(?:\s+|-)\Z",
+                          re.IGNORECASE)
+"""'the second half', 'second-half tries', 'fly-half': a part of a match or a position, not a half of something."""
 
 
 @dataclass
