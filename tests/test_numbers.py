@@ -283,6 +283,9 @@ def test_a_score_is_a_linked_pair_of_non_figures() -> None:
     a, b = find_numbers("a 3-2 win over Chelsea")
     assert (a.value, b.value, a.kind, b.kind) == (3, 2, "score", "score") and a.range_id == b.range_id
     assert find_numbers("a trio of second-half tries from the fly-half") == []  # parts of a match, a position
+    for text in ("the Olympic 10,000m champion", "the two mile world record", "Everitt for Mapletoft (53)"):
+        assert [m.kind for m in find_numbers(text)] == ["identifier"], text  # an event's name, a line-up minute
+    assert [m.kind for m in find_numbers("the 2004 and 2005 model years")] == ["year", "year"]
     for line in ("Wasps 31-37 Leicester", "London Irish 19-33 Wasps"):  # a result line: between two names
         assert [m.kind for m in find_numbers(line)] == ["score", "score"], line
     assert [m.kind for m in find_numbers("prices rose 10-15 percent")] == ["percent", "percent"]

@@ -62,8 +62,9 @@ class Proposal:
     period: str | None
     source: str | None
     not_a_figure: bool = False
-    """The number is part of a name ('Halo 2', 'Chapter 11', 'Kurdistan 24') or a year ('the 1999 agreement', '2005
-    model years'), not a figure."""
+    """The parse shows the number is part of a name ('Halo 2', 'Kurdistan 24') or a year ('the 1999 agreement'), not
+    a figure (what the words alone show, the finder knows: 'Chapter 11', '2005 model years', 'the 10,000m
+    champion')."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if span is None or not len(span):
         return Proposal(m.unit, None, scope.where, None, scope.source)
     number = _number_token(span)
-    if _in_name(number, m) or _is_year(number, m, doc.text) or _is_event_name(m, doc.text) \
-            or _NAME_THEN_BRACKET.search(doc.text, max(0, m.start - 40), m.start) and doc.text[m.end:m.end + 1] == ")":
+    if _in_name(number, m) or _is_year(number, m):
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
@@ -209,30 +209,11 @@ def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
     return noun is None and m.unit is None and bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start))
 
 
-_NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
-"""'Everitt for Mapletoft (53)': a minute, a squad number or an age in a line-up, not a figure."""
-_EVENT_WORDS = re.compile(r"\W*(?:[a-z]+\s+){0,2}(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
-                          r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
-
-
-def _is_event_name(m: NumberMention, text: str) -> bool:
-    """A race distance that names an event, not a measure: 'the Olympic 10,000m champion', 'the world indoor 5,000m
-    record', 'the two mile world record'."""
-    distance = m.unit in ("m", "km", "mile", "metre") or re.search(r"\d(?:m|km)\Z|\bmiles?\Z", m.raw) is not None
-    return distance and bool(_EVENT_WORDS.match(text, m.end))
-
-
-_MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
-
-
-def _is_year(number: Token, m: NumberMention, text: str) -> bool:
-    """A plain four-digit number in 1800–2100 that qualifies one thing is a year ('the 1999 agreement', 'the 2004
-    and 2005 model years'); one that counts things stays a count ('2000 new jobs', '1500 troops')."""
-    if m.unit not in (None, "year") or not m.raw.isdigit() or len(m.raw) != 4 or not 1800 <= m.value <= 2100:
-        return False
-    if _MODEL_YEAR.match(text, m.end):
-        return True
-    if m.unit:
+def _is_year(number: Token, m: NumberMention) -> bool:
+    """A plain four-digit number in 1800–2100 that qualifies one thing is a year ('the 1999 agreement'); one that
+    counts things stays a count ('2000 new jobs', '1500 troops'). The finder knows the rest ('2005 model years')
+    from the words; this needs the parse (the noun's number)."""
+    if m.unit or not m.raw.isdigit() or len(m.raw) != 4 or not 1800 <= m.value <= 2100:
         return False
     head = number.head
     return number.dep_ in ("nummod", "compound", "amod") and head.i > number.i and head.tag_ in ("NN", "NNP")

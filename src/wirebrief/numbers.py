@@ -102,6 +102,10 @@ _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top",
                   "about", "around", "some", "nearly", "almost", "up", "to", "and", "or", "by", "from", "the", "a",
                   "x", "than", "of", "in", "per", "between"}
 """Lower-case words before a hyphen and a number that do not make it a model name ('mid-1990s', 'over-50s')."""
+_NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
+_MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
+_EVENT_WORDS = re.compile(r"\W*(?:[a-z]+\s+){0,2}(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
+                          r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
 _NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
 _NAME_START = re.compile(r"[ \t]+[A-Z]")
 _SCORE_WORDS = re.compile(r"\b(?:win|wins|won|victory|victories|defeat\w*|lost|loss|lose|beat|beats|drew|draw|tie|"
@@ -164,6 +168,9 @@ def _no_quantity(d: _Draft, text: str, floor: int) -> Kind | None:
     before = text[max(floor, d.start - 14) : d.start]
     if d.core.plain and _NAME_BEFORE.search(before):
         return "identifier"
+    if d.core.plain and text.startswith(")", d.end) and _NAME_THEN_BRACKET.search(text, max(floor, d.start - 40),
+                                                                                 d.start):
+        return "identifier"  # 'Everitt for Mapletoft (53)': a minute, squad number or age in a line-up
     attached = re.search(r"([A-Za-z]+)(-?)\Z", before)
     if attached and not (attached.group(2) and attached.group(1) in _WORD_PREFIXES):
         if units.currency_before(text, d.start, floor):
@@ -182,6 +189,8 @@ def _calendar(d: _Draft, text: str) -> Kind | None:
                                or _MONTH_AFTER.match(text, d.end)):
         return "date"
     if len(d.core.text) == 4 and 1800 <= d.value <= 2100:
+        if _MODEL_YEAR.match(text, d.end):
+            return "year"  # 'the 2004 and 2005 model years'
         nxt = _NEXT_WORD.match(text, d.end)
         counts_a_noun = nxt is not None and nxt.group(1).islower() and nxt.group(1) not in _NOT_NOUNS
         if not counts_a_noun or _YEAR_CONTEXT.search(text, max(0, d.start - 16), d.start):
@@ -275,6 +284,8 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
         d.kind = _calendar(d, text) or "count"
         if d.kind == "count":
             _time_unit(d, text)
+    if (d.maybe_metres or d.unit in ("m", "km", "mile")) and _EVENT_WORDS.match(text, d.end):
+        d.kind = "identifier"  # a race that names an event: 'the Olympic 10,000m champion', 'the two mile record'
     _sign(d, text, floor)
     _qualifier(d, text, floor)
     return None if _idiom(d, text) else d
