@@ -68,3 +68,10 @@ def test_a_share_or_a_rank_has_no_unit(pipeline: Pipeline, text: str, raw: str) 
 def test_nationals_and_farmers_are_people(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The scheme helped 5,000 farmers. About 500 Americans live there.")
     assert found["5,000"].unit == found["About 500"].unit == "people"
+
+
+def test_an_amount_converted_in_brackets_says_what_the_amount_says(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "WMC rejected a hostile 7.4bn Australian dollar ($5.8bn; £3bn) bid by rival Xstrata.")
+    first = found["7.4bn Australian dollar"]
+    assert found["$5.8bn"].what == found["£3bn"].what == first.what and first.what
+    assert (found["$5.8bn"].unit, found["£3bn"].unit) == ("USD", "GBP")

@@ -110,20 +110,19 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
             for i, p in proposals.items()}
 
 
-_CONVERSION_GAP = re.compile(r"\s*(?:\(|;|,|/)\s*(?:about\s+|around\s+|roughly\s+)?\Z")
+_IN_BRACKETS_AFTER = re.compile(r"\s*\((?:[^()]{0,40}[;,/]\s*)?(?:about\s+|around\s+|roughly\s+)?")
+"""From an amount to one converted in brackets after it: ' (', ' ($2bn; '."""
 
 
 def _conversions_as_converted(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
     """An amount converted in brackets ('1.55bn euros ($2bn; £1.1bn)') says what the amount before it says."""
-    previous: NumberMention | None = None
+    converted: NumberMention | None = None
     for m in sorted(candidates, key=lambda c: c.start):
-        if m.kind == "money" and previous is not None and previous.kind == "money" \
-                and "(" in text[previous.end:m.start + 1] + text[max(0, previous.end - 1):previous.end] \
-                and _CONVERSION_GAP.fullmatch(text, previous.end, m.start):
-            source = proposals[previous.id]
-            proposals[m.id] = replace(source, unit=proposals[m.id].unit)
-            continue  # a chain converts the first amount: '($2bn; £1.1bn)'
-        previous = m
+        if converted is not None and m.kind == "money" and _IN_BRACKETS_AFTER.fullmatch(text, converted.end, m.start):
+            if proposals[converted.id].what:  # what the parse could read of the first amount
+                proposals[m.id] = replace(proposals[converted.id], unit=proposals[m.id].unit)
+        else:
+            converted = m if m.kind == "money" else None
 
 
 _NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
@@ -266,17 +265,9 @@ def _unit_of(noun: Token) -> str | None:
     if not word.isalpha():
         return None
     if word == noun.lower_ and noun.tag_ in ("NNS", "NNPS", "NNP"):
-        word = _singular(word)  # a capitalised plural keeps its form as a lemma: '94 Defeat ISIS Missions'
+        word = lexicon.singular(word)  # a capitalised plural keeps its form as a lemma: '94 Defeat ISIS Missions'
     nationals = noun.ent_type_ == "NORP" and noun.tag_ in ("NNS", "NNPS")  # '500 Britons', '40 Iraqis'
     return "people" if nationals or lexicon.is_person(word) or lexicon.is_person(noun.lower_) else word
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
 def _noun_phrase(noun: Token) -> str:

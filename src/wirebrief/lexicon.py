@@ -118,15 +118,25 @@ def _event_stems() -> dict[str, str]:
     return {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
 
 
+def singular(word: str) -> str:
+    """'missions' → 'mission', 'casualties' → 'casualty', 'buses' → 'bus'; 'status' and 'analysis' stay."""
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "uses")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+
+
 def is_currency_word(word: str) -> bool:
     """'euros', 'yen', 'dollar', '$': a word that names a currency."""
     w = word.lower()
-    return w in _CURRENCY_WORDS or w.removesuffix("s") in _CURRENCY_WORDS
+    return w in _CURRENCY_WORDS or singular(w) in _CURRENCY_WORDS
 
 
 def is_person(word: str) -> bool:
     w = word.lower()
-    return w in PERSONS or (w.endswith("s") and w[:-1] in PERSONS)
+    return w in PERSONS or singular(w) in PERSONS
 
 
 def unit_key(unit: str | None) -> str | None:
@@ -137,10 +147,10 @@ def unit_key(unit: str | None) -> str | None:
     u = " ".join(unit.lower().replace("-", " ").split())
     if u.upper() in {"USD", "EUR", "GBP", "JPY", "CNY"} or u in _CURRENCY_WORDS:
         return _CURRENCY_WORDS.get(u, u.upper())
-    singular = u[:-1] if u.endswith("s") and not u.endswith("ss") else u
-    if u in _UNIT_ALIASES or singular in _UNIT_ALIASES:
-        return _UNIT_ALIASES.get(u) or _UNIT_ALIASES[singular]
-    if is_person(u) or u in PERSONS or singular in PERSONS:
+    one = singular(u)
+    if u in _UNIT_ALIASES or one in _UNIT_ALIASES:
+        return _UNIT_ALIASES.get(u) or _UNIT_ALIASES[one]
+    if is_person(u):
         return "people"
     return " ".join(stem(w) for w in u.split())
 
