@@ -9,13 +9,9 @@ The two run in turn, never at once (2 cores), and the model server is idle while
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-
-import httpx
 
 from wirebrief.llm.model_server import model_alias
 from wirebrief.llm.model_store import PACKAGED_MODEL
@@ -24,23 +20,8 @@ from wirebrief.schema import Brief
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "wirebrief.cli", "serve-model", "--port", str(port)],
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return proc, f"{url}/v1"
-        except httpx.TransportError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("serve-model did not start")
+sys.path.insert(0, str(ROOT))
+from bench._model_server import start_model_server  # noqa: E402
 
 
 def timed(pipeline: object, text: str) -> tuple[Brief, float]:
@@ -54,7 +35,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     seeds = sorted((ROOT / "seeds").glob("*.txt"))[: args.seeds]
-    proc, url = start_server()
+    proc, url = start_model_server()
     try:
         served = build_pipeline(Settings(backend="openai", openai_base_url=url, cache_enabled=False,
                                          openai_model=model_alias(Path(PACKAGED_MODEL))))

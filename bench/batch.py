@@ -15,9 +15,6 @@ same number in flight and nothing else around them: what the backend alone allow
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -26,7 +23,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
 from openai.types.chat import ChatCompletion
 
 from wirebrief import batch
@@ -39,6 +35,9 @@ from wirebrief.ray_batch import run_on_ray
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench._model_server import start_model_server  # noqa: E402
+
 SENT: list[dict[str, Any]] = []
 _LOCK = threading.Lock()
 
@@ -57,23 +56,6 @@ class Recorded(NoPromptCache):
         with _LOCK:
             SENT.append(request)
         return super().complete(request)
-
-
-def start_server(parallel: int) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "WIREBRIEF_N_CTX": str(4096 * parallel)}  # 4,096 tokens per slot
-    proc = subprocess.Popen([sys.executable, "-m", "wirebrief.cli", "serve-model", "--port", str(port),
-                             "--parallel", str(parallel)], env=env, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc, f"http://127.0.0.1:{port}/v1"
-        except httpx.TransportError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("serve-model did not start")
 
 
 def replay(settings: Settings, requests: list[dict[str, Any]], in_flight: int) -> float:
@@ -159,7 +141,7 @@ def main() -> None:
     if args.only == "fake":
         return
     articles, _ = batch.collect([str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))[: args.articles]])
-    proc, url = start_server(parallel=4)
+    proc, url = start_model_server(parallel=4)
     try:
         settings = Settings(backend="openai", openai_base_url=url, openai_model=model_alias(Path(PACKAGED_MODEL)),
                             cache_enabled=False)
