@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from tests.conftest import brief_reply, seed_text
 
@@ -211,19 +209,10 @@ def test_openapi_declares_the_bearer_scheme(settings: Settings) -> None:
 
 @pytest.mark.server
 def test_real_uvicorn_on_loopback(settings: Settings, tmp_path: Path) -> None:
-    app = create_app(settings, FakeBackend([brief_reply()]))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
-            r = c.post("/v1/briefs", json={"text": TEXT})
-            assert r.status_code == 200 and r.json()["brief"]["figures"]
-            assert c.get("/readyz").status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    from tests.servers import running
+
+    with running(create_app(settings, FakeBackend([brief_reply()]))) as url, \
+            httpx.Client(base_url=url, timeout=10) as c:
+        r = c.post("/v1/briefs", json={"text": TEXT})
+        assert r.status_code == 200 and r.json()["brief"]["figures"]
+        assert c.get("/readyz").status_code == 200

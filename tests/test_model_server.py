@@ -10,7 +10,6 @@ can take another path."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.conftest import seed_text
+from tests.redis_server import free_port
 
 from wirebrief.llm.model_server import model_alias
 from wirebrief.llm.model_store import PACKAGED_MODEL
@@ -28,12 +28,6 @@ from wirebrief.settings import Settings
 
 pytestmark = pytest.mark.model
 SEED = "001"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
