@@ -63,7 +63,7 @@ class Brief(BaseModel):
     schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this schema.")
     brief_id: str = Field(description="Stable id derived from the cache key; GET /v1/briefs/{brief_id}.")
     headline: str = Field(description="One-line headline.")
-    summary: str = Field(description="One sentence (the model's, or the article's lede); every number in it is in the article.")
+    summary: str = Field(description="One sentence, the model's or the article's lede; its numbers are the article's.")
     key_points: list[str] = Field(description="The article's own sentences that carry its main figures, verbatim.")
     figures: list[Figure] = Field(description="Every figure an editor would list, each found in the text.")
     warnings: list[str] = Field(default_factory=list, description="What the verifier dropped or doubted.")
