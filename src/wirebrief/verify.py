@@ -166,8 +166,8 @@ def _finished(text: str, cap: int, article: Article, *, sentences: bool) -> str:
     cut = len(text) >= cap - 1
     spans = sentence_spans(text)
     last = text[spans[-1][0]:] if spans else text
-    dangling = sentences and last.rstrip()[-1:] not in _TERMINAL and last.split()[-1:] != [] \
-        and last.split()[-1].lower() in _DANGLING
+    words = last.split()
+    dangling = sentences and bool(words) and words[-1].lower() in _DANGLING
     if not cut and not dangling:
         return text
     if (copied := _copied_sentence(last, article)) is not None:
@@ -180,7 +180,6 @@ def _finished(text: str, cap: int, article: Article, *, sentences: bool) -> str:
     return clause if len(clause) >= 40 and clause != text else text.rsplit(" ", 1)[0].rstrip(",;:-–— ") + "…"
 
 
-_TERMINAL = ".!?\"”’'"
 _DANGLING = {"that", "to", "the", "a", "an", "of", "and", "or", "with", "as", "for", "in", "on", "by", "from", "said",
              "says", "is", "are", "was", "were", "who", "which", "its", "their", "his", "her"}
 """A summary ending on one of these words was cut short (by an unescaped quote, which ends a JSON string)."""
