@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from wirebrief.brief.schema import Brief
 from wirebrief.llm.model_server import model_alias
 from wirebrief.llm.model_store import PACKAGED_MODEL
 from wirebrief.pipeline import build_pipeline
-from wirebrief.schema import Brief
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

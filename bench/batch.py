@@ -25,13 +25,13 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
-from wirebrief import batch
 from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.llm.model_server import model_alias
 from wirebrief.llm.model_store import PACKAGED_MODEL
 from wirebrief.llm.openai_compat import OpenAIBackend
 from wirebrief.pipeline import build_pipeline
-from wirebrief.ray_batch import run_on_ray
+from wirebrief.runs import batch
+from wirebrief.runs.ray_batch import run_on_ray
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

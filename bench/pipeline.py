@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from wirebrief.errors import WirebriefError
-from wirebrief.normalize import normalize
 from wirebrief.pipeline import Pipeline, build_pipeline
 from wirebrief.settings import Settings
+from wirebrief.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"seeds": sorted((ROOT / "seeds").glob("*.txt")), "dev": sorted((ROOT / "evals/articles/bbc").glob("*.txt"))}

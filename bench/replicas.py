@@ -30,10 +30,10 @@ from tests.redis_server import RedisServer, binary, free_port  # noqa: E402
 from tests.servers import StubServer  # noqa: E402
 
 from bench.api import wrk  # noqa: E402
-from wirebrief.cache import BriefCache  # noqa: E402
 from wirebrief.llm.fake import FakeBackend, brief_reply  # noqa: E402
 from wirebrief.pipeline import build_pipeline  # noqa: E402
 from wirebrief.settings import Settings  # noqa: E402
+from wirebrief.store.cache import BriefCache  # noqa: E402
 
 ARTICLES = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "evals/articles/bbc").glob("*.txt"))[:5]
 

@@ -77,9 +77,9 @@ def redis_server() -> Any:
 @pytest.fixture
 def fake_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
     """The CLI with these settings and a fake at the LLM seam."""
-    from wirebrief import cli
+    from wirebrief.cli import common
 
     fake = FakeBackend([brief_reply()])
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
+    monkeypatch.setattr(common, "get_settings", lambda: settings)
+    monkeypatch.setattr(common, "pipeline", lambda s: build_pipeline(s, backend=fake))
     return fake

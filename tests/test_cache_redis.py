@@ -13,10 +13,11 @@ from tests.conftest import seed_text
 from typer.testing import CliRunner
 
 from wirebrief import cli
-from wirebrief.cache import BriefCache, open_cache
+from wirebrief.cli import common
 from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.pipeline import Pipeline, build_pipeline
 from wirebrief.settings import Settings
+from wirebrief.store.cache import BriefCache, open_cache
 
 TEXT = seed_text("004")
 
@@ -56,7 +57,7 @@ def test_the_same_key_and_json_as_diskcache(settings: Settings, redis_server: An
 def test_cache_commands_on_redis(settings: Settings, redis_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     shared = on_redis(settings, redis_server.url)
     brief = replica(shared, FakeBackend([brief_reply()])).summarize(TEXT)
-    monkeypatch.setattr(cli, "get_settings", lambda: shared)
+    monkeypatch.setattr(common, "get_settings", lambda: shared)
     runner = CliRunner()
     stats = runner.invoke(cli.app, ["cache", "stats"])
     assert stats.exit_code == 0 and '"briefs": 1' in stats.output and redis_server.url in stats.output
@@ -108,7 +109,7 @@ def test_single_flight_across_replicas(settings: Settings, redis_server: Any) ->
 
 def test_redis_down_briefs_are_made_uncached_then_it_recovers(settings: Settings, redis_server: Any,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("wirebrief.cache._RETRY_REDIS", 0.0)
+    monkeypatch.setattr("wirebrief.store.cache._RETRY_REDIS", 0.0)
     fake = FakeBackend([brief_reply()])
     pipeline = replica(on_redis(settings, redis_server.url), fake)
     cache = pipeline.cache
@@ -130,6 +131,6 @@ def test_a_redis_that_is_down_at_start_is_not_an_error(settings: Settings, monke
     url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     brief = replica(on_redis(settings, url), FakeBackend([brief_reply()])).summarize(TEXT)
     assert brief.figures and "briefs are made without it" in caplog.text
-    monkeypatch.setattr(cli, "get_settings", lambda: on_redis(settings, url))
+    monkeypatch.setattr(common, "get_settings", lambda: on_redis(settings, url))
     stats = CliRunner().invoke(cli.app, ["cache", "stats"])
     assert stats.exit_code == 2 and "cannot be opened" in stats.output

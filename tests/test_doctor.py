@@ -10,7 +10,7 @@ from tests.servers import StubServer
 from typer.testing import CliRunner
 
 from wirebrief.cli import app
-from wirebrief.doctor import endpoint_checks
+from wirebrief.llm.doctor import endpoint_checks
 from wirebrief.settings import Settings, get_settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import seed_text
 
-from wirebrief.numbers import find_numbers
+from wirebrief.figures.finder import find_numbers
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings
 

@@ -11,16 +11,18 @@ from tests.conftest import brief_reply
 from typer.testing import CliRunner
 
 from wirebrief import cli
+from wirebrief.brief.schema import Brief, BriefRecord, Figure, Meta
+from wirebrief.cli import common
 from wirebrief.evals import scorers
 from wirebrief.evals.cases import GoldCase, GoldFigure, load_cases
 from wirebrief.evals.compare import compare, load_summary, summarize
 from wirebrief.evals.runner import CaseResult, aggregate, score_records
+from wirebrief.figures.candidates import figure_candidates
+from wirebrief.figures.finder import find_numbers
 from wirebrief.llm.fake import FakeBackend
-from wirebrief.normalize import normalize
-from wirebrief.numbers import figure_candidates, find_numbers
 from wirebrief.pipeline import build_pipeline
-from wirebrief.schema import Brief, BriefRecord, Figure, Meta
 from wirebrief.settings import Settings
+from wirebrief.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = load_cases(ROOT / "evals" / "gold")
@@ -202,7 +204,7 @@ def test_invented_numbers_are_counted(settings: Settings) -> None:
 def test_eval_cli_run_score_compare_report(settings: Settings, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("wirebrief.settings.get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=FakeBackend([brief_reply()])))
+    monkeypatch.setattr(common, "pipeline", lambda s: build_pipeline(s, backend=FakeBackend([brief_reply()])))
     runner = CliRunner()
     runs = tmp_path / "runs"
     result = runner.invoke(cli.app, ["eval", "run", "--cases", "seeds", "--runs-dir", str(runs)])

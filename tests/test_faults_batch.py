@@ -17,10 +17,12 @@ from tests.conftest import brief_reply
 from tests.servers import StubServer
 from typer.testing import CliRunner
 
-from wirebrief import batch, cli
+from wirebrief import cli
+from wirebrief.cli import common
 from wirebrief.errors import OutputBusy
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import Pipeline, build_pipeline
+from wirebrief.runs import batch
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +94,8 @@ def test_an_error_without_hint_shows_no_empty_brackets(settings: Settings, monke
                                                        tmp_path: Path) -> None:
     from wirebrief.errors import BackendError
 
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, FakeBackend([BackendError("it broke")])))
+    monkeypatch.setattr(common, "get_settings", lambda: settings)
+    monkeypatch.setattr(common, "pipeline", lambda s: build_pipeline(s, FakeBackend([BackendError("it broke")])))
     result = runner.invoke(cli.app, ["summarize", str(articles(tmp_path / "in", 1))])
     assert "it broke" in result.output and "()" not in result.output
 
@@ -101,8 +103,8 @@ def test_an_error_without_hint_shows_no_empty_brackets(settings: Settings, monke
 def test_a_deadline_leaves_the_rest_for_the_next_run(settings: Settings, monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     fake = FakeBackend([brief_reply()], delay=0.6)
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, backend=fake))
+    monkeypatch.setattr(common, "get_settings", lambda: settings)
+    monkeypatch.setattr(common, "pipeline", lambda s: build_pipeline(s, backend=fake))
     folder, out = articles(tmp_path / "in", 5), tmp_path / "out.jsonl"
     first = runner.invoke(cli.app, ["summarize", str(folder), "-o", str(out), "--deadline", "1"])
     assert first.exit_code == 1 and "deadline reached" in first.output and 1 <= len(ids(out)) < 5

@@ -22,10 +22,11 @@ from typer.testing import CliRunner
 
 from wirebrief import cli
 from wirebrief.api import create_app
-from wirebrief.cache import BriefCache
+from wirebrief.cli import common
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings
+from wirebrief.store.cache import BriefCache
 
 TEXT = seed_text("004")
 runner = CliRunner()
@@ -74,8 +75,8 @@ def test_the_api_serves_uncached_and_readyz_says_degraded(broken: Settings,
 
 def test_the_cli_summarizes_with_a_warning(broken: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                            caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr(cli, "get_settings", lambda: broken)
-    monkeypatch.setattr(cli, "_pipeline", lambda s: build_pipeline(s, FakeBackend([brief_reply()])))
+    monkeypatch.setattr(common, "get_settings", lambda: broken)
+    monkeypatch.setattr(common, "pipeline", lambda s: build_pipeline(s, FakeBackend([brief_reply()])))
     article = tmp_path / "a.txt"
     article.write_text(TEXT)
     with caplog.at_level(logging.WARNING):
@@ -87,7 +88,7 @@ def test_the_cli_summarizes_with_a_warning(broken: Settings, monkeypatch: pytest
 @pytest.mark.parametrize("command", [["cache", "clear"], ["cache", "stats"], ["cache", "explain", "b_x"]])
 def test_cache_commands_give_a_clear_error(broken: Settings, monkeypatch: pytest.MonkeyPatch,
                                            command: list[str]) -> None:
-    monkeypatch.setattr(cli, "get_settings", lambda: broken)
+    monkeypatch.setattr(common, "get_settings", lambda: broken)
     result = runner.invoke(cli.app, command)
     assert result.exit_code == 2 and "error:" in result.output and "fix:" in result.output, result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
@@ -96,7 +97,7 @@ def test_cache_commands_give_a_clear_error(broken: Settings, monkeypatch: pytest
 
 def test_serve_gives_a_clear_error_for_a_bad_setting(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = settings.model_copy(update={"backend": "openai", "openai_base_url": None, "openai_api_key": None})
-    monkeypatch.setattr(cli, "get_settings", lambda: bad)
+    monkeypatch.setattr(common, "get_settings", lambda: bad)
     result = runner.invoke(cli.app, ["serve"])
     assert result.exit_code == 2 and "needs an API key" in result.output and "Traceback" not in result.output
 

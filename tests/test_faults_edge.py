@@ -15,8 +15,8 @@ from tests.servers import raw_post, running
 
 from wirebrief.api import create_app
 from wirebrief.llm.fake import FakeBackend
-from wirebrief.normalize import clean, normalize
 from wirebrief.settings import Settings
+from wirebrief.text.normalize import clean, normalize
 
 TEXT = seed_text("004")
 

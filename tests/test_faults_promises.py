@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from tests.conftest import brief_reply, seed_text
 
 from wirebrief.api import create_app
+from wirebrief.brief.schema import Brief
 from wirebrief.errors import Overloaded
 from wirebrief.llm.fake import FakeBackend
-from wirebrief.schema import Brief
+from wirebrief.runs.worker import ModelWorker
 from wirebrief.settings import Settings
-from wirebrief.worker import ModelWorker
 
 TEXT = seed_text("004")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from wirebrief.brief.schema import Figure
 from wirebrief.pipeline import Pipeline
-from wirebrief.schema import Figure
 
 
 def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:

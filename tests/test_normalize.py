@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirebrief.normalize import clean, normalize
+from wirebrief.text.normalize import clean, normalize
 
 
 def test_bom_crlf_nfc_and_spaces() -> None:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirebrief.numbers import (
+from wirebrief.figures import (
     NON_FIGURE_KINDS,
     NumberMention,
     figure_candidates,
@@ -94,7 +94,7 @@ def test_number_words(n: int) -> None:
 
 
 def _UNITS() -> dict[str, int]:  # noqa: N802
-    from wirebrief.numerals import _UNITS as units
+    from wirebrief.figures.number_words import _UNITS as units
 
     return units
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import brief_reply, seed_text
 
-from wirebrief.cache import BriefCache
+from wirebrief.brief.schema import Brief
 from wirebrief.errors import (
     BackendUnavailable,
     EmptyInput,
@@ -15,8 +15,8 @@ from wirebrief.errors import (
 from wirebrief.llm.base import TransientBackendError
 from wirebrief.llm.fake import FakeBackend
 from wirebrief.pipeline import Pipeline, build_pipeline
-from wirebrief.schema import Brief
 from wirebrief.settings import Settings
+from wirebrief.store.cache import BriefCache
 
 
 def test_figures_are_filled_by_code_and_verbatim(pipeline: Pipeline) -> None:
@@ -135,7 +135,7 @@ def test_cache_key_covers_prompt_model_and_params(settings: Settings, tmp_path) 
 
 
 def _default_prompts():  # type: ignore[no-untyped-def]
-    from wirebrief.prompts import DEFAULT_DIR
+    from wirebrief.llm.prompts import DEFAULT_DIR
 
     return DEFAULT_DIR
 
@@ -228,7 +228,7 @@ def test_a_number_heavy_article_is_bounded(settings: Settings) -> None:
 def test_a_copied_sentence_cut_at_the_cap_is_completed_from_the_article(settings: Settings) -> None:
     text = seed_text("001")
     lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
-    from wirebrief.schema import SUMMARY_CAP
+    from wirebrief.brief.schema import SUMMARY_CAP
 
     cut = lede[:SUMMARY_CAP - 1]  # the grammar stops the model at the summary's cap
     brief = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=cut)])).summarize(text)
@@ -246,7 +246,7 @@ def test_a_summary_the_model_left_unfinished_or_copied_loosely_is_completed(sett
 
 
 def test_a_long_headline_is_cut_at_its_last_clause(settings: Settings) -> None:
-    from wirebrief.schema import HEADLINE_CAP
+    from wirebrief.brief.schema import HEADLINE_CAP
 
     headline = "Coalition forces kept up pressure on ISIS across Iraq and Syria, officials say, in a long campaign"
     headline = headline[:HEADLINE_CAP - 1]  # the grammar stops the model at the cap
@@ -260,9 +260,9 @@ def test_a_long_headline_is_cut_at_its_last_clause(settings: Settings) -> None:
     "Coalition forces killed 166 ISIS elements.", "There were 2014 fighters.",
 ])
 def test_every_form_of_a_wrong_number_is_caught(piece: str) -> None:
-    from wirebrief.normalize import normalize
-    from wirebrief.numbers import find_numbers
-    from wirebrief.verify import Article
+    from wirebrief.brief.assemble import Article
+    from wirebrief.figures.finder import find_numbers
+    from wirebrief.text.normalize import normalize
 
     text = normalize(seed_text("000")).text
     article = Article.of(text, find_numbers(text))
@@ -270,15 +270,15 @@ def test_every_form_of_a_wrong_number_is_caught(piece: str) -> None:
 
 
 def test_the_prose_grammar_ends_after_the_summary() -> None:
-    from wirebrief.schema import Draft
+    from wirebrief.brief.schema import Draft
 
     schema = Draft.model_json_schema()
     assert schema["additionalProperties"] is False and list(schema["properties"]) == ["headline", "summary"]
 
 
 def test_key_points_are_the_articles_own_sentences_with_its_main_figures(settings: Settings) -> None:
-    from wirebrief.normalize import normalize
-    from wirebrief.verify import KEY_POINTS
+    from wirebrief.brief.assemble import KEY_POINTS
+    from wirebrief.text.normalize import normalize
 
     for seed in ("000", "002"):
         text = normalize(seed_text(seed)).text
@@ -296,7 +296,7 @@ def test_a_key_point_does_not_repeat_the_summary(settings: Settings) -> None:
     lede = next(line for line in text.splitlines() if line.startswith("In the first quarter"))
     plain = build_pipeline(settings, backend=FakeBackend([brief_reply()])).summarize(text, read_cache=False)
     assert lede in plain.key_points  # the lede carries the main figures
-    from wirebrief.schema import SUMMARY_CAP
+    from wirebrief.brief.schema import SUMMARY_CAP
 
     copied = build_pipeline(settings, backend=FakeBackend([brief_reply(summary=lede[:SUMMARY_CAP - 1])])).summarize(
         text, read_cache=False, write_cache=False)  # the model copying the lede, stopped at the cap

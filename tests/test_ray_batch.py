@@ -15,10 +15,11 @@ from tests.servers import StubServer
 from typer.testing import CliRunner
 
 from wirebrief import cli
-from wirebrief.batch import collect
+from wirebrief.brief.schema import BriefRecord
+from wirebrief.cli import common
 from wirebrief.llm.fake import FakeBackend, brief_reply
-from wirebrief.ray_batch import run_on_ray
-from wirebrief.schema import BriefRecord
+from wirebrief.runs.batch import collect
+from wirebrief.runs.ray_batch import run_on_ray
 from wirebrief.settings import Settings
 
 pytestmark = pytest.mark.ray
@@ -70,7 +71,7 @@ def test_the_cli_on_ray_resumes(ray_cluster: None, articles: Path, settings: Set
     with StubServer() as stub:
         via_stub = settings.model_copy(update={"backend": "openai", "openai_base_url": stub.url,
                                                "openai_model": "stub", "openai_api_key": SecretStr("sk-test")})
-        monkeypatch.setattr(cli, "get_settings", lambda: via_stub)
+        monkeypatch.setattr(common, "get_settings", lambda: via_stub)
         runner = CliRunner()
         first = runner.invoke(cli.app, ["summarize", str(articles), "-o", str(out), "--ray", "local",
                                         "--workers", "2", "--batch-size", "1"])
@@ -92,7 +93,7 @@ def test_concurrency_against_a_model_server(articles: Path, settings: Settings, 
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     with StubServer() as stub:
         stub.delay = 0.5
-        monkeypatch.setattr(cli, "get_settings", lambda: settings.model_copy(update={
+        monkeypatch.setattr(common, "get_settings", lambda: settings.model_copy(update={
             "backend": "openai", "openai_base_url": stub.url, "openai_model": "stub",
             "openai_api_key": SecretStr("sk-test")}))
         done = CliRunner().invoke(cli.app, ["summarize", str(articles), "-o", str(tmp_path / "o.jsonl"),

@@ -20,14 +20,14 @@
         └── InvalidModelOutput     still invalid after instructor's re-asks
 
 The API layer alone maps these to status codes; nothing here knows about HTTP. A BackendError's message
-often quotes the upstream server or the model: it is redacted (:func:`wirebrief.redact.redact`) when made.
+often quotes the upstream server or the model: it is redacted (:func:`wirebrief.text.redact.redact`) when made.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from wirebrief.redact import redact
+from wirebrief.text.redact import redact
 
 
 class WirebriefError(Exception):

@@ -15,8 +15,8 @@ from wirebrief.api.routes import ops, v1
 from wirebrief.api.service import BriefService
 from wirebrief.llm import ChatBackend
 from wirebrief.pipeline import build_pipeline
-from wirebrief.redact import ACCESS, guard_logger, redact
 from wirebrief.settings import Settings, get_settings
+from wirebrief.text.redact import ACCESS, guard_logger, redact
 
 
 def create_app(settings: Settings | None = None, backend: ChatBackend | None = None) -> FastAPI:

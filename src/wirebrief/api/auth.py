@@ -10,7 +10,7 @@ import time
 
 from fastapi import HTTPException
 
-from wirebrief.redact import register_secret
+from wirebrief.text.redact import register_secret
 
 
 class RateLimiter:

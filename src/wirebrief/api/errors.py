@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wirebrief import errors as e
 from wirebrief.api.body import is_json
-from wirebrief.redact import redact
+from wirebrief.text.redact import redact
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from wirebrief.schema import Brief
+from wirebrief.brief.schema import Brief
 
 
 class Metrics:

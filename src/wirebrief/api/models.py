@@ -1,4 +1,4 @@
-"""What the API accepts and returns. The brief itself is :class:`wirebrief.schema.Brief`, shared with the CLI."""
+"""What the API accepts and returns. The brief itself is :class:`wirebrief.brief.schema.Brief`, shared with the CLI."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from wirebrief.schema import Brief, ErrorInfo
+from wirebrief.brief.schema import Brief, ErrorInfo
 
 EXAMPLE_TEXT = (
     "During this period, a total of 94 Defeat ISIS Missions were executed, resulting in the elimination of "

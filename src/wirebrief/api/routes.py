@@ -15,9 +15,9 @@ from wirebrief.api.body import json_body, parse_json
 from wirebrief.api.deps import ServiceDep, service_of
 from wirebrief.api.errors import error_response, status_for, wirebrief_error
 from wirebrief.api.models import BatchItem, BatchRequest, BatchResponse, BriefRequest, BriefResponse, ErrorBody
+from wirebrief.brief.schema import Brief, ErrorInfo
 from wirebrief.errors import InputError
-from wirebrief.redact import shorten
-from wirebrief.schema import Brief, ErrorInfo
+from wirebrief.text.redact import shorten
 
 _BRIEF_ID = re.compile(r"b_[0-9a-f]{24}")
 

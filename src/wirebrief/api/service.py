@@ -16,12 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from wirebrief.api.auth import KeyChecker, RateLimiter
 from wirebrief.api.metrics import Metrics
 from wirebrief.api.models import BriefRequest
+from wirebrief.brief.schema import Brief
 from wirebrief.errors import BackendTimeout, WirebriefError
-from wirebrief.normalize import script_warning
 from wirebrief.pipeline import Job, Pipeline
-from wirebrief.schema import Brief
+from wirebrief.runs.worker import ModelWorker
 from wirebrief.settings import Settings
-from wirebrief.worker import ModelWorker
+from wirebrief.text.normalize import script_warning
 
 _INLINE_CHARS = 20_000
 """Texts up to this long are prepared on the event loop (cheaper than a thread hop); longer ones, and all

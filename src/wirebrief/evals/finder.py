@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wirebrief.numbers import NON_FIGURE_KINDS, find_numbers
+from wirebrief.figures.finder import find_numbers
+from wirebrief.figures.mention import NON_FIGURE_KINDS
 
 FILES = ("NumberModel", "PercentModel", "CurrencyModel", "DimensionModel", "AgeModel", "TemperatureModel",
          "NumberRangeModel")

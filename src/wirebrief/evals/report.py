@@ -108,6 +108,6 @@ def render(run: RunRecord, cases: list[GoldCase], root: Path, history: list[RunR
 
 
 def _text(case: GoldCase, root: Path) -> str:
-    from wirebrief.normalize import normalize
+    from wirebrief.text.normalize import normalize
 
     return normalize(case.text(root)).text

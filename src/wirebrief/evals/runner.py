@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from wirebrief.brief.schema import SCHEMA_VERSION, Brief, BriefRecord
 from wirebrief.errors import WirebriefError
 from wirebrief.evals import scorers
 from wirebrief.evals.cases import GoldCase
-from wirebrief.normalize import normalize
 from wirebrief.pipeline import Pipeline
-from wirebrief.schema import SCHEMA_VERSION, Brief, BriefRecord
+from wirebrief.text.normalize import normalize
 
 
 class CaseResult(BaseModel):

@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from wirebrief import lexicon
-from wirebrief.claims import clause_around, fact_words, supports
+from wirebrief.brief.schema import Brief, Figure
 from wirebrief.evals.cases import GoldCase, GoldFigure
-from wirebrief.numbers import NON_FIGURE_KINDS, find_numbers, same_value, tidy, unverified_numbers
-from wirebrief.schema import Brief, Figure
-from wirebrief.sentences import sentence_spans
+from wirebrief.figures import lexicon
+from wirebrief.figures.candidates import tidy, unverified_numbers
+from wirebrief.figures.claims import clause_around, fact_words, supports
+from wirebrief.figures.finder import find_numbers
+from wirebrief.figures.mention import NON_FIGURE_KINDS, same_value
+from wirebrief.text.sentences import sentence_spans
 
 LABEL_FIELDS = ("unit", "what", "where", "period", "source")
 TIERS = ("value", "value_unit", "value_what", "value_what_complete", "value_where", "value_period", "value_source",

@@ -13,8 +13,8 @@ from openai.types.chat import ChatCompletion
 
 from wirebrief.errors import BackendError, BackendTimeout, ConfigError
 from wirebrief.llm.base import ModelIdentity, TransientBackendError
-from wirebrief.redact import redact, register_secret
 from wirebrief.settings import Settings
+from wirebrief.text.redact import redact, register_secret
 
 _PROBE_TIMEOUT = 2.0
 _PROBE_EVERY = 5.0

@@ -30,11 +30,11 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
+from wirebrief.brief.schema import Usage
 from wirebrief.errors import BackendError, BackendUnavailable, InvalidModelOutput, OutputTruncated, WirebriefError
 from wirebrief.llm.base import ChatBackend, TransientBackendError
-from wirebrief.redact import guard_logger
-from wirebrief.schema import Usage
 from wirebrief.settings import Settings
+from wirebrief.text.redact import guard_logger
 
 guard_logger("instructor.v2.retry")  # it logs each failed attempt's error, raw model output included
 

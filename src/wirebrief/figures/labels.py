@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from wirebrief import lexicon
-from wirebrief.numbers import NumberMention
+from wirebrief.figures import lexicon
+from wirebrief.figures.mention import NumberMention
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -18,8 +18,8 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 
+from wirebrief.brief.schema import Brief
 from wirebrief.errors import Overloaded
-from wirebrief.schema import Brief
 
 _IDLE_SECONDS = 30.0
 """A worker thread with nothing to do for this long ends; the next job starts another."""

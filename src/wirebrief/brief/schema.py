@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
 
-from wirebrief.numbers import Qualifier
+from wirebrief.figures.mention import Qualifier
 
 SCHEMA_VERSION = "1.0"
 """Bump on any change to Brief, Figure or Meta; it is part of every cache key."""

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from wirebrief.cli import common
 from wirebrief.errors import WirebriefError
 
 if TYPE_CHECKING:
@@ -25,8 +25,7 @@ eval_app = typer.Typer(help="Score briefs against the hand-labelled gold records
 ROOT = Path(__file__).resolve().parents[3]
 GOLD = ROOT / "evals" / "gold"
 YARDSTICK = ROOT / "evals" / "yardsticks" / "recognizers-text"
-err = Console(stderr=True)
-out = Console(soft_wrap=True)
+err, out = common.err, common.out
 
 
 CasesOption = Annotated[list[str] | None, typer.Option(
@@ -46,7 +45,6 @@ def eval_run(
     runs_dir: Annotated[Path, typer.Option(help="Where run records go.")] = ROOT / "evals" / "runs",
 ) -> None:
     """Run the pipeline over the gold cases, score every brief, save a run record, print the tables."""
-    from wirebrief import cli
     from wirebrief import settings as config
     from wirebrief.evals.runner import run_eval, save_run
 
@@ -58,9 +56,9 @@ def eval_run(
     settings = config.get_settings().model_copy(update=updates)
     gold = _load_gold(gold_dir, cases)
     try:
-        pipeline = cli._pipeline(settings)
+        pipeline = common.pipeline(settings)
     except WirebriefError as exc:
-        raise cli._fail(exc) from None
+        raise common.fail(exc) from None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as progress:
         task = progress.add_task("evaluating", total=len(gold) * repeat)
         run = run_eval(pipeline, gold, ROOT, repeat=repeat, use_cache=not no_cache, prompt_id=prompt,
@@ -80,8 +78,8 @@ def eval_score(
     matched to cases by id (or the article's file stem); a case without a record counts as failed."""
     from pydantic import ValidationError
 
+    from wirebrief.brief.schema import BriefRecord
     from wirebrief.evals.runner import save_run, score_records
-    from wirebrief.schema import BriefRecord
 
     gold = _load_gold(gold_dir, cases)
     records = []
@@ -218,7 +216,7 @@ def eval_check_gold(
 ) -> None:
     """Check gold records against their articles: quote verbatim, raw inside it, span on raw; --write fills spans."""
     from wirebrief.evals.cases import place_spans
-    from wirebrief.normalize import normalize
+    from wirebrief.text.normalize import normalize
 
     bad = 0
     for path in files:

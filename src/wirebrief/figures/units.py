@@ -1,7 +1,7 @@
 """What a number in the news is a number of: the words right around it that make it money, a percentage, a
 measure, a temperature or an age, and the scale abbreviations that multiply it.
 
-The finder (:mod:`wirebrief.numbers`) asks here, for each number: which currency stands right before or after it
+The finder (:mod:`wirebrief.figures.finder`) asks here, for each number: which currency stands right before or after it
 ("$", "US$", "EUR12m", "30 euros", "50 cents"), which scale follows its digits ("$5m", "2.33 k"), and which
 percent sign, unit of measure ("30 mph", "40 deg celsius") or age ("29 years old") follows it. Unit names are
 the short ones the yardstick and the brief use: ISO 4217 codes, "percent", "km", "mph", "°C", "sq m", "year"…

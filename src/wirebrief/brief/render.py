@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wirebrief.schema import BriefRecord
+from wirebrief.brief.schema import BriefRecord
 
 
 def _cell(value: object) -> str:

@@ -1,6 +1,6 @@
 """A Redis store behind the brief cache, for replicas that share one cache: ``WIREBRIEF_CACHE_URL=redis://…``.
 
-It offers the few diskcache calls :class:`~wirebrief.cache.BriefCache` makes (``get``, ``set`` with ``expire``,
+It offers the few diskcache calls :class:`~wirebrief.store.cache.BriefCache` makes (``get``, ``set`` with ``expire``,
 ``delete``, ``iterkeys``, ``volume``, ``clear``), so the cache's logic, keys and JSON are the same whichever
 store is behind it. Values are stored as JSON. Keys live under ``wirebrief:e:``; the size bound is kept by
 Lua scripts (atomic, so replicas can store at once): every stored value's size is recorded, and when the total

@@ -6,7 +6,7 @@ It reads in three steps. A lexer finds number *cores*: digits in every news nota
 ".08", "1e10", "3/4", "10 1/2", "½"), fixed forms (times, dates, phone numbers, versions, "3:1") and runs of
 number words, read by a small grammar ("one hundred and three", "half a million", "two out of three"). Each core
 is then dressed with what stands around it: a sign, a scale ("$5m", "2.33 k"), a currency, percent, a unit of
-measure or an age (:mod:`wirebrief.units`), a qualifier; or it is known for no quantity at all (an ordinal, a
+measure or an age (:mod:`wirebrief.figures.units`), a qualifier; or it is known for no quantity at all (an ordinal, a
 decade, a model name, a score, a time). Last, neighbours are linked: the two ends of a range share a
 ``range_id`` and a scale or unit written once ("from $2 to $3 billion"), and "3 dollars 50 cents" is one amount.
 Number words are read by this grammar, not by text2num or number-parser: those rewrite the text or return
@@ -16,47 +16,12 @@ values without character spans, and neither reads fractions, ratios or "half a m
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
-from wirebrief import units
-from wirebrief.numerals import Core, cores
-from wirebrief.numerals import word_value as word_value  # re-exported: part of the finder's API
-
-Kind = Literal["count", "money", "percent", "measure", "temperature", "age", "ratio", "year", "date", "time",
-               "decade", "ordinal", "identifier", "score"]
-NON_FIGURE_KINDS: frozenset[str] = frozenset({"date", "time", "decade", "ordinal", "identifier", "score"})
-"""Numbers that are never quantities (a date, '21st', 'F-16', a 3-2 score); years stay quantities for the
-yardstick, but are no figure candidates either."""
-Qualifier = Literal["exact", "approximately", "at least", "more than", "less than", "up to"]
-
-
-@dataclass(frozen=True)
-class NumberMention:
-    """One numeric mention in a text. ``start``/``end`` cover ``raw``: qualifier words, sign, currency, scale and a
-    unit written as a symbol or abbreviation are included ("more than $20 billion", "-0.8%", "30 mph")."""
-
-    id: int
-    raw: str
-    start: int
-    end: int
-    value: float
-    kind: Kind
-    qualifier: Qualifier
-    unit: str | None
-    """Set when the text itself says it (currency, percent, a unit, a time word); else the model labels it."""
-    range_id: int | None = None
-    """The two ends of a range or a score ("10-15", "between 20 and 30", "3-2") share it: the low end's id."""
-
-    @property
-    def is_figure_candidate(self) -> bool:
-        """Years, dates, ordinals, model names, scores and times are kept for checking text, not offered."""
-        return self.kind not in NON_FIGURE_KINDS and self.kind != "year"
-
-
-
+from wirebrief.figures import units
+from wirebrief.figures.mention import NON_FIGURE_KINDS, Core, Kind, NumberMention, Qualifier
+from wirebrief.figures.numerals import cores
 
 # --- dressing a core with the words around it -----------------------------------------------------------------
 
@@ -147,7 +112,7 @@ class _Draft:
     """Index of the draft this one forms a range or score with (the low end)."""
 
 
-def _sentence(text: str, pos: int) -> str:
+def sentence_of(text: str, pos: int) -> str:
     """The sentence around ``pos`` (cut at most 240 characters away), for context words."""
     lo = max(0, pos - 240)
     starts = [m.end() for m in _SENTENCE_END.finditer(text, lo, pos)]
@@ -200,7 +165,7 @@ def _calendar(d: _Draft, text: str) -> Kind | None:
 
 def _read_units(d: _Draft, text: str, floor: int) -> bool:
     """Scale, money, percent, a measure or an age; False if none is written next to the number."""
-    sentence = _sentence(text, d.start)
+    sentence = sentence_of(text, d.start)
     if not d.core.words and (scale := units.scale_after(text, d.end, d.core.plain)):
         d.value, d.end, d.scale, d.maybe_metres = d.value * scale.factor, scale.end, scale.factor, scale.maybe_metres
     reading = units.reading_around(text, d.start, d.end, sentence, d.scale is not None or d.core.scaled,
@@ -340,7 +305,7 @@ def _score(a: _Draft, b: _Draft, text: str) -> bool:
     whole = all(d.kind in ("count", "year") and d.unit is None and d.core.plain for d in (a, b))
     between_names = _NAME_END.search(text, max(0, a.start - 40), a.start) is not None \
         and _NAME_START.match(text, b.end) is not None  # 'Wasps 31-37 Leicester', 'London Irish 19-33 Wasps'
-    if not whole or (a.value < b.value and not between_names and not _SCORE_WORDS.search(_sentence(text, a.start))):
+    if not whole or (a.value < b.value and not between_names and not _SCORE_WORDS.search(sentence_of(text, a.start))):
         return False
     a.kind = b.kind = "score"
     return True
@@ -441,89 +406,3 @@ def find_numbers(text: str) -> list[NumberMention]:
         found.append(NumberMention(i + 1, text[d.start : end], d.start, end, float(d.value), d.kind, d.qualifier,
                                    d.unit, range_id))
     return found
-
-
-def same_value(a: float, b: float) -> bool:
-    """Equal up to float noise (values come from Decimal, so this is tight)."""
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-
-
-# --- what the pipeline does with mentions ---------------------------------------------------------------------
-
-_MARK = re.compile(r"\[#?\d{1,4}\]\s?")
-_WORDS = re.compile(r"[\w%$€£.,'-]+")
-
-
-def _context(text: str, m: NumberMention) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Two words before a mention and up to four after it, within its sentence, lower-cased."""
-    sentence = _sentence(text, m.start)
-    at = text.find(sentence, max(0, m.start - 240))
-    before = _WORDS.findall(text[at : m.start].lower())[-2:]
-    after = _WORDS.findall(text[m.end : at + len(sentence)].lower())[:4]
-    return tuple(before), tuple(after)
-
-
-def _restates(a: tuple[tuple[str, ...], tuple[str, ...]], b: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
-    shorter = min(len(a[1]), len(b[1]))
-    return a[0] == b[0] and a[1][:shorter] == b[1][:shorter] and shorter > 0
-
-
-def figure_candidates(text: str, mentions: list[NumberMention]) -> list[NumberMention]:
-    """The mentions offered to the model as figures: quantities, each once.
-
-    A mention is left out as a restatement only when an earlier one has the same value *and* the same words
-    around it: the same two words before it and the same words after it, up to where the shorter sentence ends
-    (a headline repeated in the lede, "ISIS claimed 153 attacks. Later, ISIS claimed 153 attacks again"). A
-    same value with other words around it is another figure: "In Iraq, 14 ISIS operatives… In Syria, 14 ISIS
-    operatives…" gives two candidates.
-    """
-    seen: dict[float, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    chosen = []
-    for m in mentions:
-        if not m.is_figure_candidate:
-            continue
-        context = _context(text, m)
-        earlier = seen.setdefault(m.value, [])
-        if any(_restates(context, c) for c in earlier):
-            continue
-        earlier.append(context)
-        chosen.append(m)
-    return chosen
-
-
-def mark(text: str, candidates: list[NumberMention]) -> str:
-    """The text with ``[#id]`` before every candidate, for the model to refer to."""
-    out, pos = [], 0
-    for m in candidates:
-        out += [text[pos : m.start], f"[#{m.id}] "]
-        pos = m.start
-    return "".join([*out, text[pos:]])
-
-
-def unmark(text: str) -> str:
-    """Remove ``[id]`` marks a model copied into its prose."""
-    return re.sub(r"  +", " ", _MARK.sub("", text)).strip()
-
-
-def tidy(text: str) -> str:
-    """Model prose without [id] marks or the stray leading punctuation small models emit (".18 killed")."""
-    return unmark(text).lstrip(".,;:–—- ")
-
-
-_VAGUE = re.compile(r"\b(?:(?:hundreds|thousands|millions|billions|trillions|dozens|scores)(?=\s+of\b)"
-                    r"|hundreds|thousands|millions|billions|trillions"
-                    r"|(?:several|a\s+few|few|many)\s+(?:hundred|thousand|million|billion|dozen))\b", re.IGNORECASE)
-
-
-def unverified_numbers(text: str, article_values: Sequence[float]) -> list[str]:
-    """Numbers written in ``text`` whose value is not any number of the article, in text order.
-
-    Every form the finder reads counts, no quantities included ('5000th', 'X-5000', '10:9999'); a vague number
-    it cannot give a value ('Thousands', 'several hundred') cannot be checked, so it is reported too.
-    """
-    text = tidy(text)
-    mentions = find_numbers(text)
-    bad = [(m.start, m.raw) for m in mentions if not any(same_value(m.value, v) for v in article_values)]
-    bad += [(v.start(), v.group(0)) for v in _VAGUE.finditer(text)
-            if not any(m.start <= v.start() < m.end for m in mentions)]
-    return [raw for _, raw in sorted(bad)]

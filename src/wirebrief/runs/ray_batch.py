@@ -2,7 +2,7 @@
 
 The articles become a Ray dataset (one row each: id and path, or the text itself), ``map_batches`` sends them to
 a pool of actors of :class:`Summarizer`, each of which builds its pipeline once (the embedded model, or a client
-of the shared model server) and turns every article into the same :class:`~wirebrief.schema.BriefRecord` the
+of the shared model server) and turns every article into the same :class:`~wirebrief.brief.schema.BriefRecord` the
 single-process CLI makes (errors included). The records stream back to the caller as batches finish, so the CLI
 appends and fsyncs each one in the same resumable JSONL, under the same lock, with the same progress bar;
 finished ids were left out of the dataset before it started.
@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wirebrief.batch import Article, summarize_one
+from wirebrief.brief.schema import BriefRecord
 from wirebrief.errors import ConfigError
 from wirebrief.llm.base import ChatBackend
-from wirebrief.schema import BriefRecord
+from wirebrief.runs.batch import Article, summarize_one
 from wirebrief.settings import Settings
 
 BackendFactory = Callable[[], ChatBackend]
@@ -83,7 +83,7 @@ def run_on_ray(settings: Settings, articles: list[Article], *, address: str = "l
                backend_factory: BackendFactory | None = None, deadline: float | None = None,
                **options: object) -> Iterator[BriefRecord]:
     """The records of ``articles``, made by ``workers`` actors, yielded as they arrive after ``on_record`` has
-    stored each. ``deadline`` is a ``time.monotonic()`` value, like :func:`wirebrief.batch.run`'s."""
+    stored each. ``deadline`` is a ``time.monotonic()`` value, like :func:`wirebrief.runs.batch.run`'s."""
     if not articles:
         return
     connect(address, workers)

@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from wirebrief.errors import InvalidModelOutput, WirebriefError
 from wirebrief.llm.base import ChatBackend
-from wirebrief.redact import redact
 from wirebrief.settings import Settings
+from wirebrief.text.redact import redact
 
 _TIMEOUT = 60.0
 _START = ("start the server (`wirebrief serve-model`, `ollama serve`, `vllm serve MODEL`, llama.cpp's `llama-server`) "

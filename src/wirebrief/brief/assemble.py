@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from wirebrief import lexicon
-from wirebrief.claims import Claims, fact_words
-from wirebrief.labels import Proposal
-from wirebrief.numbers import NumberMention, tidy, unverified_numbers
-from wirebrief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
-from wirebrief.sentences import sentence_at, sentence_spans
+from wirebrief.brief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
+from wirebrief.figures import lexicon
+from wirebrief.figures.candidates import tidy, unverified_numbers
+from wirebrief.figures.claims import Claims, fact_words
+from wirebrief.figures.labels import Proposal
+from wirebrief.figures.mention import NumberMention
+from wirebrief.text.sentences import sentence_at, sentence_spans
 
 _SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
 _LEADING_NUMBER = re.compile(rf"^[$€£]?\d[\d.,]*\s*{_SCALE}?\s+(?=\S)(?!{_SCALE}\b)")

@@ -1,24 +1,15 @@
-"""Number cores: the lexer and the grammar of number words, for :mod:`wirebrief.numbers`.
-
-A core is a bare number in the text, before the words around it are read: digits in every news notation
-("1,234,567", "1.234.567", ".08", "1e10", "3/4", "10 1/2", "½"), fixed forms (times, dates, phone numbers, versions,
-"3:1"), and runs of number words read by a small grammar ("one hundred and three", "half a million", "two out of
-three"). Number words are read here, not by text2num or number-parser: those rewrite the text or return values
-without character spans, and neither reads fractions, ratios or "half a million".
-"""
+"""The grammar of number words, for the lexer in :mod:`wirebrief.figures.numerals`: each word's role and value, and
+the runs of number tokens read as numbers ("one hundred and three", "half a million", "two out of three",
+"three quarters", "10 1/2"). Read here, not by text2num or number-parser: those return no character spans and
+read no fractions, ratios or "half a million"."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wirebrief.numbers import Kind
-
-# --- number words ---------------------------------------------------------------------------------------------
+from wirebrief.figures.mention import Core, Kind
 
 _UNITS = {
     "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -50,82 +41,13 @@ def _plural(word: str) -> str:
     return "halves" if word == "half" else word + "s"
 
 
-_WORD_FORMS = {**{w: (r, v, False) for w, (r, v) in _VOCABULARY.items()},
+WORD_FORMS = {**{w: (r, v, False) for w, (r, v) in _VOCABULARY.items()},
                **{_plural(w): (r, v, True) for w, (r, v) in _VOCABULARY.items() if r not in ("small", "tens")}}
 
 
-def word_value(word: str) -> int | None:
-    """'eight' → 8, 'forty-five' → 45, 'dozen' → 12, 'one hundred and three' → 103; None if not a whole number."""
-    word = word.strip()
-    if word.lower() == "dozen":
-        return 12
-    found = [c for c in cores(word) if c.kind is None]
-    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(word)) or found[0].value % 1:
-        return None
-    return int(found[0].value)
-
-
-# --- the lexer: number cores ----------------------------------------------------------------------------------
-
-_DIGITS = (
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,234,567.89
-    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?!\d)"  # Indian 12,34,567.89
-    r"|\d{1,3}(?:\.\d{3})+,\d+(?!\d)"  # European 1.111,11
-    r"|(?<!\d,)\d{1,3},\d{1,2}(?!\d|,\d)"  # European decimal comma 1,3 (not a list: 22,24,26,31)
-    r"|\d{1,2}(?:[ ]\d{3})+(?!\d|[.,]\d)"  # 40 000, 1 234 567
-    r"|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?(?!\d)"  # 40 000 with a (narrow) no-break space
-    r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+(?![\w]))?"  # 1200, 4.5, 1e10
-    r"|\.\d+"  # .08
-)
-_WORD_RE = "|".join(sorted(_WORD_FORMS, key=len, reverse=True))
-_A_BEFORE = "|".join(sorted((w for w, (r, _, _) in _WORD_FORMS.items() if r in ("hundred", "scale", "dozen", "frac",
-                                                                                "tens")), key=len, reverse=True))
-_VULGAR = {"½": "0.5", "⅓": "1/3", "⅔": "2/3", "¼": "0.25", "¾": "0.75", "⅕": "0.2", "⅖": "0.4", "⅗": "0.6",
-           "⅘": "0.8", "⅙": "1/6", "⅚": "5/6", "⅛": "0.125", "⅜": "0.375", "⅝": "0.625", "⅞": "0.875"}
-_FORMS = re.compile(
-    rf"""(?P<url>\b(?:https?://|www\.)\S+)
-    |(?P<phone>(?<![\w+])\+\d{{1,3}}(?:[ .-]\(?\d{{1,4}}\)?){{2,5}}(?:/\d+)?(?!\d)|\(\d{{3}}\)\s?\d{{3}}-\d{{4}}(?!\d))
-    |(?P<serial>(?<![\w.-])\d+(?:-\d+){{2,}}(?:/\d+)?(?!\d))
-    |(?P<clock>(?<![\d.:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?(?![\d:]))
-    |(?P<pair>(?<![\d.:])\d+:\d+(?![\d:]))
-    |(?P<ampm>(?<![\d.:,])\d{{1,2}}\s?(?i:[ap]\.m\.|[ap]m\b))
-    |(?P<slashdate>(?<![\d/])\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))
-    |(?P<dotted>(?<![\d.])\d+(?:\.\d+){{2,}}(?:,\d+)?(?!\d))
-    |(?P<power>(?<![\d.])\d+(?:\.\d+)?(?:\^[+-]{{0,2}}\d+|\s?[x×*]\s?10\^[+-]?\d+))
-    |(?P<mixed>(?<![\d./])\d{{1,3}}[ ]+\d{{1,2}}[/⁄]\d{{1,3}}(?![\d/]))
-    |(?P<fraction>(?<![\d./])\d+[/⁄]\d+(?![\d/]))
-    |(?P<vulgar>(?<![\d.])\d*[{''.join(_VULGAR)}])
-    |(?P<digits>{_DIGITS})
-    |\b(?P<word>(?i:{_WORD_RE}|an?(?=[ ]+(?:{_A_BEFORE})\b)))\b""",
-    re.VERBOSE,
-)
-_GAP = re.compile(r"[ ]*-[ ]*|[ ]+(?:(and|point|of|out[ ]+of|in|over)[ ]+)?")
-_COMMON_DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 16, 32, 64, 100, 1000}
-
 
 @dataclass(frozen=True)
-class Core:
-    """A number as the lexer reads it, before the words around it are."""
-
-    start: int
-    end: int
-    value: Decimal
-    text: str
-    kind: Kind | None = None
-    """Set by fixed forms that are no plain number: time, date, year, identifier, score, ratio."""
-    words: bool = False
-    plain: bool = False
-    """Bare digits, no separators or decimals ('2024', '10')."""
-    scaled: bool = False
-    """A scale word inside ('1.5 million')."""
-    group: int | None = None
-    """Cores of one form that belong together: the two numbers of '3:1'."""
-    scale: int | None = None
-    """The scale word it ends with ('$3 billion'), for the other end of a range ('from $2 to $3 billion')."""
-
-
-@dataclass(frozen=True)
-class _Tok:
+class Tok:
     """A number word or a digits token; ``gap`` says how it joins the one before (None: it does not)."""
 
     start: int
@@ -137,125 +59,7 @@ class _Tok:
     gap: str | None
 
 
-def _digits_value(text: str) -> Decimal:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text) and ("," in text or text.count(".") > 1):
-        return Decimal(text.replace(".", "").replace(",", "."))  # European: 1.234.567 / 1.111,11
-    if re.fullmatch(r"\d{1,3},\d{1,2}", text):
-        return Decimal(text.replace(",", "."))
-    return Decimal(re.sub(r"[,\s\u00a0\u202f\u2009]", "", text))
-
-
-def _core(m: re.Match[str], kind: Kind | None = None, value: Decimal | None = None, group: int | None = None,
-          span: tuple[int, int] | None = None) -> Core:
-    start, end = span or m.span()
-    text = m.string[start:end]
-    return Core(start, end, _digits_value(text) if value is None else value, text, kind, group=group)
-
-
-def _form_cores(m: re.Match[str]) -> Iterator[Core]:
-    """The cores of a fixed form (everything but plain digits and number words)."""
-    form, text = m.lastgroup, m.group(0)
-    if form in ("phone", "serial"):
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if iso and form == "serial":
-            yield _core(m, "year", span=(m.start(), m.start() + 4))
-            yield _core(m, "date", Decimal(iso.group(3)), span=(m.start() + 5, m.end()))
-        else:
-            yield _core(m, "identifier", Decimal(re.sub(r"\D", "", text)))
-    elif form in ("clock", "ampm"):
-        hour, minutes = re.match(r"(\d+):?(\d\d)?", text).groups()  # type: ignore[union-attr]
-        if int(hour) > 24 or int(minutes or 0) > 59:
-            yield from _pair_cores(m)
-        else:
-            yield _core(m, "time", Decimal(hour) + Decimal(minutes or 0) / 60)
-    elif form == "pair":
-        yield from _pair_cores(m)
-    elif form == "slashdate":
-        month_day, year = text.rsplit("/", 1)
-        yield _core(m, "date", Decimal(month_day.split("/")[1]), span=(m.start(), m.start() + len(month_day)))
-        yield _core(m, "year", span=(m.end() - len(year), m.end()))
-    elif form == "dotted":
-        european = re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", text)
-        yield _core(m, None if european else "identifier", None if european else Decimal(re.sub(r"\D", "", text)))
-    else:
-        yield _core(m, None, _form_value(form or "", text))
-
-
-def _pair_cores(m: re.Match[str]) -> Iterator[Core]:
-    """'10:9999', '3:1': two numbers that are no clock time, scored as a pair."""
-    left, right = m.group(0).split(":")[:2]
-    right_digits = re.match(r"\d+", right).group(0)  # type: ignore[union-attr]
-    yield _core(m, "score", span=(m.start(), m.start() + len(left)), group=m.start())
-    start = m.start() + len(left) + 1
-    yield _core(m, "score", span=(start, start + len(right_digits)), group=m.start())
-
-
-def _form_value(form: str, text: str) -> Decimal:
-    """The value of a power ('1.1^23', '1.3x10^6'), a fraction ('3/4', '10 1/2') or a vulgar fraction ('10½')."""
-    if form == "power":
-        base, exponent = re.split(r"\s?[x×*]\s?10\^|\^", text)
-        if "^" in text and re.search(r"[x×*]", text):
-            return Decimal(base) * Decimal(10) ** int(exponent)
-        sign = -1 if exponent.count("-") % 2 else 1
-        return Decimal(base) ** (sign * int(exponent.lstrip("+-")))
-    if form == "vulgar":
-        whole, fraction = text[:-1], _VULGAR[text[-1]]
-        return Decimal(whole or 0) + _ratio(fraction)
-    whole, _, fraction = text.replace("⁄", "/").rpartition(" ")
-    return Decimal(whole.strip() or 0) + _ratio(fraction)
-
-
-def _ratio(fraction: str) -> Decimal:
-    if "/" not in fraction:
-        return Decimal(fraction)
-    top, bottom = fraction.split("/")
-    return Decimal(top) / Decimal(bottom) if int(bottom) else Decimal(0)
-
-
-def _fraction_kind(text: str) -> Kind | None:
-    """'9/11' and '24/7' read as dates, '3/4' and '3/9999' as fractions."""
-    top, bottom = (int(x) for x in text.replace("⁄", "/").split("/"))
-    if top < bottom:
-        return "date" if top <= 12 and bottom <= 31 and bottom not in _COMMON_DENOMINATORS else None
-    return "date" if top <= 31 and bottom <= 12 and bottom > 1 else None
-
-
-def cores(text: str) -> list[Core]:
-    """Every number core in ``text``, in order."""
-    found: list[Core] = []
-    run: list[_Tok] = []
-    for m in _FORMS.finditer(text):
-        if m.lastgroup in ("digits", "word"):
-            run.append(_token(m, run[-1] if run else None))
-            continue
-        found += _parse_run(run, text)
-        run = []
-        if m.lastgroup == "url":
-            continue
-        if m.lastgroup == "fraction" and (kind := _fraction_kind(m.group(0))):
-            found.append(_core(m, kind, Decimal(re.split(r"[/⁄]", m.group(0))[1])))
-            continue
-        found += _form_cores(m)
-    found += _parse_run(run, text)
-    return sorted(found, key=lambda c: c.start)
-
-
-def _token(m: re.Match[str], before: _Tok | None) -> _Tok:
-    gap = _gap(m.string, before.end, m.start()) if before else None
-    if m.lastgroup == "digits":
-        return _Tok(m.start(), m.end(), m.group(0), "digits", _digits_value(m.group(0)), False, gap)
-    role, value, plural = _WORD_FORMS.get(m.group(0).lower(), ("a", 1, False))
-    return _Tok(m.start(), m.end(), m.group(0), role, Decimal(value), plural, gap)
-
-
-def _gap(text: str, start: int, end: int) -> str | None:
-    m = _GAP.fullmatch(text, start, end)
-    if m is None:
-        return None
-    return " ".join(m.group(1).split()) if m.group(1) else "-" if "-" in m.group(0) else " "
-
-
-# --- the grammar of number words ------------------------------------------------------------------------------
+# --- the grammar ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -280,7 +84,7 @@ class _Acc:
         return self.total + self.hundreds + self.small
 
 
-def _step(acc: _Acc, t: _Tok) -> _Acc | None:
+def _step(acc: _Acc, t: Tok) -> _Acc | None:
     """``acc`` with one more token, or None if the token cannot continue this number."""
     first = acc.last == ""
     if t.role == "digits":
@@ -313,7 +117,7 @@ def _step(acc: _Acc, t: _Tok) -> _Acc | None:
     return None
 
 
-def _cardinal(toks: list[_Tok], i: int) -> tuple[_Acc, int] | None:
+def _cardinal(toks: list[Tok], i: int) -> tuple[_Acc, int] | None:
     """The whole number starting at ``toks[i]`` and the index after it. When a word cannot continue it and an
     'and' came before ('3 hundred and 2 hundred'), the number ends before the 'and'."""
     acc, j, before_and = _Acc(), i, (_Acc(), i)
@@ -334,11 +138,11 @@ def _cardinal(toks: list[_Tok], i: int) -> tuple[_Acc, int] | None:
     return (acc, j) if j > i else None
 
 
-def _follows(toks: list[_Tok], j: int, roles: tuple[str, ...], gaps: tuple[str, ...] = (" ", "-")) -> bool:
+def _follows(toks: list[Tok], j: int, roles: tuple[str, ...], gaps: tuple[str, ...] = (" ", "-")) -> bool:
     return j < len(toks) and toks[j].role in roles and toks[j].gap in gaps
 
 
-def _scale_after(toks: list[_Tok], j: int) -> tuple[Decimal, int] | None:
+def _scale_after(toks: list[Tok], j: int) -> tuple[Decimal, int] | None:
     """A scale after a fraction: 'half a million', 'quarter million', 'two thirds of a million', 'half a dozen'."""
     if j < len(toks) and toks[j].gap in (" ", "of") and not toks[j].plural:
         if toks[j].role in ("scale", "hundred", "dozen"):
@@ -348,7 +152,7 @@ def _scale_after(toks: list[_Tok], j: int) -> tuple[Decimal, int] | None:
     return None
 
 
-def _over(numerator: Decimal, ordinal: _Tok, denominator: Decimal, single: bool, text: str) -> Decimal | None:
+def _over(numerator: Decimal, ordinal: Tok, denominator: Decimal, single: bool, text: str) -> Decimal | None:
     """numerator/denominator if the words agree: 'a fifth', 'one eighth', 'three fifths', not 'two millionth'.
     After 'a' (``single``), an ordinal is a fraction before 'of' or a clause end, not in 'a third term'."""
     if ordinal.plural == (numerator == 1) and not (ordinal.text.lower() == "halves" and numerator > 1):
@@ -359,7 +163,7 @@ def _over(numerator: Decimal, ordinal: _Tok, denominator: Decimal, single: bool,
     return numerator / denominator
 
 
-def _fraction(toks: list[_Tok], acc: _Acc, i: int, j: int, text: str) -> tuple[Decimal, int] | None:
+def _fraction(toks: list[Tok], acc: _Acc, i: int, j: int, text: str) -> tuple[Decimal, int] | None:
     """A cardinal followed by an ordinal: 'two thirds', 'one hundred thirty-fifths' (100/35), 'twenty twenty
     fifths' (20/25), 'one hundred and three quarters' (100.75: a proper fraction after 'and' is mixed)."""
     if any(t.role == "digits" for t in toks[i:j]):
@@ -396,7 +200,7 @@ def _fraction(toks: list[_Tok], acc: _Acc, i: int, j: int, text: str) -> tuple[D
     return None
 
 
-def _decimals(toks: list[_Tok], j: int) -> tuple[Decimal, int] | None:
+def _decimals(toks: list[Tok], j: int) -> tuple[Decimal, int] | None:
     """'point zero three' → .03, 'point seventy-one' → .71, 'point eleven' → .11."""
     digits, k = "", j
     while k < len(toks) and toks[k].role == "small" and toks[k].gap == ("point" if k == j else " "):
@@ -412,7 +216,7 @@ def _decimals(toks: list[_Tok], j: int) -> tuple[Decimal, int] | None:
     return (Decimal("0." + digits), k) if digits else None
 
 
-def _mixed(toks: list[_Tok], acc: _Acc, j: int, text: str) -> tuple[Decimal, int] | None:
+def _mixed(toks: list[Tok], acc: _Acc, j: int, text: str) -> tuple[Decimal, int] | None:
     """'one and a half', 'forty two and a third', '3 million and a half' (3.5 million), 'five and a half
     million', 'one billion and three quarters million'."""
     if j >= len(toks) or toks[j].gap != "and":
@@ -430,7 +234,7 @@ def _mixed(toks: list[_Tok], acc: _Acc, j: int, text: str) -> tuple[Decimal, int
     return ((acc.value + q) * (scale[0] if scale else 1)), scale[1] if scale else end
 
 
-def _ratio_after(toks: list[_Tok], n: Decimal, j: int, text: str) -> tuple[Decimal, int] | None:
+def _ratio_after(toks: list[Tok], n: Decimal, j: int, text: str) -> tuple[Decimal, int] | None:
     """'one in five', 'two out of three', '1 over 3' (at a clause end): n/m. Not '12 in six boxes' (n > m),
     '3 in 10 days' (a time) or '2 in 2014' (a year)."""
     if j >= len(toks) or toks[j].gap not in ("out of", "in", "over") or n != n.to_integral_value():
@@ -451,7 +255,7 @@ def _ratio_after(toks: list[_Tok], n: Decimal, j: int, text: str) -> tuple[Decim
     return n / value, m[1]
 
 
-def _bare_fraction(toks: list[_Tok], i: int) -> tuple[Decimal, int] | None:
+def _bare_fraction(toks: list[Tok], i: int) -> tuple[Decimal, int] | None:
     """'half' (0.5), 'half a million', 'quarter million'; a lone 'fifth' or 'quarter' is an ordinal or a period."""
     t, scale = toks[i], _scale_after(toks, i + 1)
     if t.plural or t.role != "frac" or (t.value != 2 and scale is None):
@@ -460,7 +264,7 @@ def _bare_fraction(toks: list[_Tok], i: int) -> tuple[Decimal, int] | None:
     return (value * scale[0], scale[1]) if scale else (value, i + 1)
 
 
-def _number(toks: list[_Tok], i: int, text: str) -> tuple[Decimal, int, Kind | None] | None:
+def _number(toks: list[Tok], i: int, text: str) -> tuple[Decimal, int, Kind | None] | None:
     """The number starting at ``toks[i]``: its value, the index after it, and 'ratio' for 'one in five'."""
     if toks[i].role in ("frac", "ordunit"):
         bare = _bare_fraction(toks, i)
@@ -490,7 +294,7 @@ def _number(toks: list[_Tok], i: int, text: str) -> tuple[Decimal, int, Kind | N
 _VAGUE_BEFORE = re.compile(r"(?i:\b(?:several|few|many|some|couple\s+of|of|the|tens|hundreds|dozens)\s+)\Z")
 
 
-def _parse_run(toks: list[_Tok], text: str) -> list[Core]:
+def parse_run(toks: list[Tok], text: str) -> list[Core]:
     """The numbers in a list of number tokens (those joined by a gap can form one number)."""
     found, i = [], 0
     while i < len(toks):

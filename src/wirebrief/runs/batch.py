@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from wirebrief.brief.schema import BriefRecord, ErrorInfo
 from wirebrief.errors import OutputBusy, UnsupportedInput, WirebriefError
-from wirebrief.normalize import Kind, script_warning
 from wirebrief.pipeline import Pipeline
-from wirebrief.redact import redact
-from wirebrief.schema import BriefRecord, ErrorInfo
+from wirebrief.text.normalize import Kind, script_warning
+from wirebrief.text.redact import redact
 
 SUFFIXES: dict[str, Kind] = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
                              ".htm": "html"}

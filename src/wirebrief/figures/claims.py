@@ -13,9 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wirebrief import lexicon
-from wirebrief.numbers import NumberMention, find_numbers, same_value, tidy, unverified_numbers
-from wirebrief.sentences import sentence_at
+from wirebrief.figures import lexicon
+from wirebrief.figures.candidates import tidy, unverified_numbers
+from wirebrief.figures.finder import find_numbers
+from wirebrief.figures.mention import NumberMention, same_value
+from wirebrief.text.sentences import sentence_at
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|[.!?](?=\s|$)|\b(?:and|but|while|whereas|with|after|as|including)\b",
                            re.IGNORECASE)

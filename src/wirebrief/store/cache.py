@@ -1,7 +1,7 @@
 """The brief cache. The key covers everything that changes the output, and can be explained.
 
 One interface, two stores chosen by settings: a diskcache folder (``WIREBRIEF_CACHE_DIR``, one machine), or Redis
-(``WIREBRIEF_CACHE_URL=redis://host:port/db``, every replica shares it; :mod:`wirebrief.redis_store`). Same key,
+(``WIREBRIEF_CACHE_URL=redis://host:port/db``, every replica shares it; :mod:`wirebrief.store.redis_store`). Same key,
 same JSON, same `cache stats|clear|explain`; TTL (``WIREBRIEF_CACHE_TTL``) and size bound
 (``WIREBRIEF_CACHE_MAX_BYTES``) for both."""
 
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 import diskcache
 from pydantic import ValidationError
 
-from wirebrief import redis_store
+from wirebrief.brief.schema import Brief
 from wirebrief.errors import CacheUnavailable
-from wirebrief.schema import Brief
+from wirebrief.store import redis_store
 
 if TYPE_CHECKING:
     from wirebrief.settings import Settings

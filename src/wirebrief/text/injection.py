@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from wirebrief.sentences import sentence_spans
+from wirebrief.text.sentences import sentence_spans
 
 _AI = r"(?:ai|a\.i\.|assistant|chatbot|chat\s?gpt|gpt|llm|language\s+model|summari[sz]er)"
 """Names for the model. Not 'model' or 'bot' alone: 'she worked as a model' is news, not an instruction."""

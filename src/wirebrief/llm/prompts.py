@@ -18,10 +18,10 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from wirebrief.errors import ConfigError, PromptNotFound
-from wirebrief.redact import shorten
+from wirebrief.text.redact import shorten
 
-_INSTALLED = Path(__file__).resolve().parent / "prompt_files"
-DEFAULT_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parents[2] / "prompts"
+_INSTALLED = Path(__file__).resolve().parents[1] / "prompt_files"
+DEFAULT_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parents[3] / "prompts"
 """The prompts shipped in the wheel, or in a source checkout (editable install) the project's prompts/."""
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)

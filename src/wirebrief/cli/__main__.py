@@ -1,0 +1,5 @@
+"""`python -m wirebrief.cli`."""
+
+from wirebrief.cli import main
+
+main()
