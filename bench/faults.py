@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -32,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.servers import StubServer, raw_post  # noqa: E402
 
+from bench._peers import amplification, hangups, idle_crowd, print_peers, slow_headers, smuggled  # noqa: E402
+
 KEY = "sk-bench-0123456789abcdefSECRET"
 TEXT = "The city council approved 12 new buses on Monday at a cost of $4 million, officials said."
 MB = 1024 * 1024
@@ -47,7 +50,12 @@ def env_for(stub: StubServer, cache: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "WIREBRIEF_BACKEND": "openai",
             "WIREBRIEF_OPENAI_BASE_URL": stub.url, "WIREBRIEF_OPENAI_API_KEY": KEY, "WIREBRIEF_CACHE_DIR": cache,
             "WIREBRIEF_REQUEST_TIMEOUT": "2", "WIREBRIEF_TRANSPORT_MAX_SECONDS": "10", "WIREBRIEF_BACKOFF": "false",
-            "WIREBRIEF_BODY_TIMEOUT": "2"}
+            "WIREBRIEF_BODY_TIMEOUT": "2", "WIREBRIEF_HEADER_TIMEOUT": "2"}
+
+
+def _few_files() -> None:
+    """The server's open-file limit: 256, as in the probe that took it down with 260 idle connections."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 
 
 class Server:
@@ -59,8 +67,9 @@ class Server:
         self.log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "wirebrief.api:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "info"], env=env, cwd=ROOT, stdout=self.log,
-            stderr=subprocess.STDOUT)
+             "--port", str(self.port), "--log-level", "info",  # the connection bounds of `wirebrief serve`:
+             "--http", "wirebrief.api.connections:GuardedH11Protocol", "--h11-max-incomplete-event-size", "16384"],
+            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_few_files)
         for _ in range(300):
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
@@ -247,6 +256,10 @@ def main() -> None:
             mem = memory(server)
             hostile_rows = hostile(server.url)
             fault_rows = faults(server.url, stub)
+            amp = amplification(server.url)
+            conn = {"slow": slow_headers(server.url), "smuggled": smuggled(server.url),
+                    **idle_crowd(server.url, server.proc.pid, 300, lambda: Path(server.log.name).stat().st_size)}
+            hang = hangups(server.url, stub, 4)
             log = server.logged()
         finally:
             server.stop()
@@ -280,6 +293,7 @@ def main() -> None:
           "|---:|---:|---|---:|---:|---:|---:|")
     print(f"| {batch['articles']} | {batch['at_kill']} | exit {batch['b_exit']}: {batch['b_said']} | "
           f"{batch['c_exit']} | {batch['lost']} | {batch['duplicated']} | {batch['model_calls']} |")
+    print_peers(amp, conn, hang)
 
 
 if __name__ == "__main__":

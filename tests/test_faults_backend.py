@@ -172,5 +172,5 @@ def test_100_concurrent_mixed_requests(settings: Settings, stub: StubServer) -> 
     assert stub.calls == made
     text = metrics.text
     assert f'wirebrief_cache_total{{result="miss"}} {float(made)}' in text
-    assert f'wirebrief_tokens_total{{kind="prompt"}} {100.0 * made}' in text
+    assert f'wirebrief_tokens_total{{kind="prompt"}} {100.0 * (made + stub.label_calls)}' in text  # + labelling
     assert 'wirebrief_cache_total{result="joined"} 39.0' in text or statuses[0] != 200

@@ -156,7 +156,7 @@ def test_kill_9_mid_batch_and_a_second_writer_lose_and_duplicate_nothing(tmp_pat
     mid-batch; C resumes. Every article ends with exactly one record, and none was made twice."""
     n = 12
     folder, out = articles(tmp_path / "in", n), tmp_path / "out.jsonl"
-    stub.delay = 0.15
+    stub.delay = 0.5  # B must start (seconds on a loaded machine) while A still runs
     env = {**os.environ, "WIREBRIEF_BACKEND": "openai", "WIREBRIEF_OPENAI_BASE_URL": stub.url,
            "WIREBRIEF_OPENAI_API_KEY": "sk-test", "WIREBRIEF_CACHE_DIR": str(tmp_path / "cache"),
            "WIREBRIEF_BACKOFF": "false", "PYTHONPATH": str(ROOT / "src")}

@@ -150,3 +150,37 @@ def test_binary_is_still_refused_with_a_clear_message() -> None:
 
     with pytest.raises(UndecodableInput, match="binary|control"):
         normalize(bytes(range(256)) * 10)
+
+
+# --- issue 20 items 9 and 17 ------------------------------------------------------------------------------------
+
+def test_invisible_characters_in_a_number_make_one_figure(client: TestClient) -> None:
+    text = "Officials said 1\u2063000 people fled and 2\u00ad500 stayed behind in the town on Monday."
+    figures = client.post("/v1/briefs", json={"text": text}).json()["brief"]["figures"]
+    assert sorted(f["value"] for f in figures) == [1000, 2500]
+
+
+def test_a_markdown_link_gives_no_figure_and_no_markup_in_labels(client: TestClient) -> None:
+    text = "Police said [x](javascript:alert(1)) 300 people fled the town on Monday."
+    figures = client.post("/v1/briefs", json={"text": text}).json()["brief"]["figures"]
+    assert [f["value"] for f in figures] == [300]
+    assert all("javascript" not in str(v) and "alert" not in str(v) for f in figures for v in f.values())
+
+
+def test_a_one_paragraph_html_article_is_summarized(client: TestClient) -> None:
+    r = client.post("/v1/briefs", json={"html": "<p>The city council approved 12 new buses on Monday.</p>"})
+    assert r.status_code == 200, r.text
+    assert [f["value"] for f in r.json()["brief"]["figures"]] == [12]
+
+
+def test_closed_stdin_is_a_clear_error(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from wirebrief.pipeline import build_pipeline
+    from wirebrief.runs.batch import Article, summarize_one
+
+    monkeypatch.setattr(sys, "stdin", None)  # what Python leaves for `wirebrief summarize - <&-`
+    record = summarize_one(build_pipeline(settings, backend=FakeBackend([brief_reply()])), Article("stdin", None))
+    assert record.error is not None and "NoneType" not in record.error.message
+    assert "stdin" in record.error.message.lower() or "standard input" in record.error.message.lower()
+    assert record.error.hint and "unexpected" not in record.error.hint

@@ -11,7 +11,10 @@
     │   ├── PromptNotFound         no such prompt id in prompts/
     │   └── CacheUnavailable       the cache folder cannot be opened, read or written (read-only, corrupt,
     │                              full); briefs are then made uncached, and only `cache` commands fail
-    ├── OutputBusy                 another run is writing the same output file (CLI)
+    ├── OutputError                the output file cannot be used as asked (CLI); what it holds is kept
+    │   ├── OutputBusy             another run is writing the same output file
+    │   ├── OutputNotOurs          an existing file that is not wirebrief's output: never overwritten
+    │   └── OutputUnwritable       cannot be created, locked or written: permissions, space, size, name
     └── BackendError               the model failed at run time
         ├── BackendUnavailable     down or refusing, after bounded transport retries     (503)
         ├── BackendTimeout         a call took longer than settings.request_timeout      (504)
@@ -25,6 +28,7 @@ often quotes the upstream server or the model: it is redacted (:func:`wirebrief.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from wirebrief.text.redact import redact
@@ -83,8 +87,45 @@ class CacheUnavailable(ConfigError):
            "briefs), or point WIREBRIEF_CACHE_DIR elsewhere"
 
 
-class OutputBusy(WirebriefError):
+class OutputError(WirebriefError):
+    """The output file (``summarize -o``) cannot be used as asked; the run stops before it loses anything."""
+
+
+class OutputBusy(OutputError):
     hint = "wait for the other run to finish (it resumes the same file), or write to another file with -o"
+
+
+class OutputNotOurs(OutputError):
+    """An existing file that wirebrief did not write (an article, notes, another format's output): left untouched."""
+
+    hint = "give -o a new file name, or add --force to replace that file"
+
+
+_FIXES = {
+    errno.ENOSPC: "the disk is full: free some space, then run the same command to resume",
+    errno.EDQUOT: "the disk quota is used up: free some space, then run the same command to resume",
+    errno.EFBIG: "the file reached the size limit (ulimit -f, or the file system's): raise it, or write to "
+                 "another file with -o",
+    errno.EACCES: "no permission: make the file and its folder writable (chmod u+w), or write elsewhere with -o",
+    errno.EPERM: "not permitted: make the file and its folder writable (chmod u+w), or write elsewhere with -o",
+    errno.EROFS: "the file system is read-only: write to another folder with -o",
+    errno.ENAMETOOLONG: "the file name is too long for the file system: give -o a shorter name",
+    errno.EISDIR: "that is a folder: give -o a file name",
+    errno.ENOTDIR: "a part of the path is a file, not a folder: check the path given to -o",
+    errno.ENOENT: "a folder of the path does not exist: check the path given to -o",
+}
+
+
+class OutputUnwritable(OutputError):
+    """The operating system refused to create, lock or write the output; ``errno`` says why."""
+
+    hint = "check the path, its permissions and the free space, or write elsewhere with -o"
+
+    @classmethod
+    def of(cls, path: object, exc: OSError, doing: str = "write") -> OutputUnwritable:
+        """From the OSError of an output operation: one sentence naming the path, and the fix for that errno."""
+        return cls(f"cannot {doing} {path}: {exc.strerror or exc}", hint=_FIXES.get(exc.errno or 0),
+                   errno=exc.errno)
 
 
 class BackendError(WirebriefError):

@@ -29,8 +29,13 @@ class BearerKey(HTTPBearer):
     the header itself: every /v1 call runs it, and sub-dependencies would cost more than the check."""
 
     async def __call__(self, request: Request) -> None:  # type: ignore[override]
-        service = service_of(request)
-        service.limiter.check(service.keys.identify(request.headers.get("authorization")))
+        client = request.client.host if request.client else ""
+        authorize(service_of(request), request.headers.get("authorization"), client)
+
+
+def authorize(service: BriefService, authorization: str | None, client: str) -> None:
+    """A valid key (401), within its rate limit, from a client that has not sent too many wrong ones (429)."""
+    service.limiter.check(service.keys.identify(authorization, client))
 
 
 Authorized = Depends(BearerKey(scheme_name="bearer", description="An API key from WIREBRIEF_API_KEYS."))

@@ -4,6 +4,10 @@ A declared Content-Length over the limit is refused before a byte is read. A bod
 counted as it arrives and refused with 413 the moment it passes the limit, so memory stays flat whatever the
 client sends; a body that trickles in slower than ``body_timeout`` allows is refused with 408. Either way the
 app's own answer is dropped and the connection closes (the rest of the body is never read).
+
+A request with both Content-Length and Transfer-Encoding (a smuggling shape) is answered by its chunked body and
+its connection closed (RFC 9112, 6.1). With keys set, the operations that tell about the server (the OpenAPI
+pages, ``/metrics``, ``/readyz``) need one too; ``/healthz`` stays open for load balancers.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import asyncio
 import time
 from typing import Any
 
+from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 
 from wirebrief.api import errors
+from wirebrief.api.deps import authorize
 from wirebrief.api.service import BriefService
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+KEYED_OPERATIONS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/metrics", "/readyz"})
+"""Paths outside /v1 that need a key when keys are set."""
+_CLOSE = (b"connection", b"close")
 
 
 class _Refused(Exception):
@@ -70,7 +79,12 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        if self.service.keys.enabled and scope["path"] in KEYED_OPERATIONS and not await self._authorized(
+                scope, headers, receive, send):
+            return
+        length = headers.get(b"content-length")
+        smuggled = length is not None and b"transfer-encoding" in headers  # answered, then the connection closed
         if length is not None and length.isdigit() and int(length) > self.max_body:
             await too_large(f"the body has {int(length):,} bytes; the limit is {self.max_body:,}")(
                 scope, receive, send)
@@ -84,6 +98,8 @@ class EdgeMiddleware:
                 return  # the body was refused: whatever the app answers instead is dropped
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                if smuggled:
+                    message = {**message, "headers": [*message.get("headers", []), _CLOSE]}
             await send(message)
 
         try:
@@ -99,3 +115,14 @@ class EdgeMiddleware:
                 await guard.refusal(scope, receive, send)
             path = getattr(scope.get("route"), "path", "unmatched")
             self.service.metrics.request(path, status[0], time.perf_counter() - started)
+
+    async def _authorized(self, scope: dict[str, Any], headers: dict[bytes, bytes], receive: Any, send: Any) -> bool:
+        """Whether the request has a valid key; if not, the 401 (or 429) is sent."""
+        authorization = headers.get(b"authorization")
+        try:
+            authorize(self.service, authorization.decode("latin-1") if authorization else None,
+                      (scope.get("client") or ("",))[0])
+        except HTTPException as exc:
+            await errors.http_error(exc)(scope, receive, send)
+            return False
+        return True

@@ -53,12 +53,15 @@ def serve(
     import uvicorn
 
     from wirebrief.api import create_app
+    from wirebrief.api.connections import server_config
 
     try:  # a wrong setting is a clear error here, not a traceback from inside uvicorn
-        app = create_app(common.get_settings())
+        settings = common.get_settings()
+        app = create_app(settings)
     except WirebriefError as exc:
         raise common.fail(exc) from None
-    if workers == 1:
-        uvicorn.run(app, host=host, port=port)
+    if workers == 1:  # header deadline, keep-alive and connection bound: see wirebrief.api.connections
+        uvicorn.run(app, host=host, port=port, **server_config(settings))
     else:
-        uvicorn.run("wirebrief.api:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("wirebrief.api:create_app", factory=True, host=host, port=port, workers=workers,
+                    **server_config(settings, importable=True))

@@ -18,15 +18,17 @@ from wirebrief.brief.render import markdown
 from wirebrief.brief.schema import BriefRecord
 from wirebrief.cli import common
 from wirebrief.cli.common import Format
-from wirebrief.errors import WirebriefError
+from wirebrief.errors import OutputNotOurs, WirebriefError
 from wirebrief.runs import batch
+from wirebrief.runs import output as output_file
 from wirebrief.settings import Settings
 
 
 def summarize(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html, recursive), JSONL files of "
                                                "articles ({\"id\", \"text\"} a line) or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here; a .jsonl is resumed.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here; a .jsonl is resumed. A file "
+                                                "that is not wirebrief's output is refused.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl records, one json array, or md.")] = Format.jsonl,
     concurrency: Annotated[int, typer.Option(min=1, max=32, help="Articles in flight at once (threads; for a model "
                                              "server backend, match its parallel slots).")] = 1,
@@ -40,24 +42,24 @@ def summarize(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Recompute, then update the cache.")] = False,
     retry_failed: Annotated[bool, typer.Option(help="On resume, redo articles whose record is an error.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file even if it is not wirebrief's "
+                                        "output (a .jsonl then starts afresh).")] = False,
     deadline: Annotated[float | None, typer.Option(min=1, help="Seconds; articles not started by then are left "
                                                    "for the next run (default: WIREBRIEF_BATCH_DEADLINE).")] = None,
 ) -> None:
     """Summarize articles into verified briefs.
 
-    With -o common.out.jsonl the run is resumable: articles already in the file are skipped and new records are
+    With -o out.jsonl the run is resumable: articles already in the file are skipped and new records are
     appended, so an interrupted run loses nothing and duplicates nothing. One run at a time may write a file.
+    An existing file that is not wirebrief's output (an article, notes, a line it did not write) is left as it
+    was and the run refused, unless --force.
     An article's id is its path under the folder given, without the suffix. Exit code 1 if any article failed.
     """
     settings = common.get_settings()
     with ExitStack() as stack:
         try:
             articles, warnings = batch.collect(paths)
-            if output is not None:
-                stack.enter_context(batch.OutputLock(output))
-            done: dict[str, bool] = {}
-            if output is not None and fmt is Format.jsonl:
-                done = batch.existing_records(output, drop_failed=retry_failed)
+            done = _open_output(stack, output, fmt, articles, retry_failed=retry_failed, force=force)
             todo = [a for a in articles if a.id not in done]
             pipeline = common.pipeline(settings) if todo and ray is None else None
         except WirebriefError as exc:
@@ -79,7 +81,10 @@ def summarize(
         except WirebriefError as exc:
             raise common.fail(exc) from None
         failed += sum(1 for ok in done.values() if not ok)
-        _emit(records, fmt, output)
+        try:
+            _emit(records, fmt, output)
+        except WirebriefError as exc:
+            raise common.fail(exc) from None
     if made < len(todo):
         common.err.print(f"[yellow]deadline reached: {len(todo) - made} articles not started; run the same command "
                   "to continue[/]")
@@ -87,6 +92,22 @@ def summarize(
         if failed:
             common.err.print(f"[red]{failed} of {len(articles)} articles failed[/]")
         raise typer.Exit(1)
+
+
+def _open_output(stack: ExitStack, output: Path | None, fmt: Format, articles: list[batch.Article], *,
+                 retry_failed: bool, force: bool) -> dict[str, bool]:
+    """Lock ``output`` for this run and check it may be written; the ids already in it (a .jsonl resumed)."""
+    if output is None:
+        return {}
+    lock = stack.enter_context(output_file.OutputLock(output))
+    same = lock.same_file(a.path for a in articles if a.path is not None)
+    if same is not None:
+        raise OutputNotOurs(f"{output} is also an input ({same}), so it is left as it was",
+                            hint="give -o another file name")
+    if fmt is Format.jsonl:
+        return output_file.existing_records(output, drop_failed=retry_failed, lock=lock, force=force)
+    output_file.check_replaceable(output, fmt.value, force=force)
+    return {}
 
 
 def _on_ray(settings: Settings, todo: list[batch.Article], address: str, workers: int, batch_size: int,
@@ -102,7 +123,7 @@ def _run(produce: Callable[..., Iterator[BriefRecord]], total: int, jsonl: Path 
     """Records kept for output (none when written to a .jsonl), how many were made, how many failed.
     ``produce(on_record=…)`` makes them: threads in this process, or Ray actors."""
     records: list[BriefRecord] = []
-    writer = batch.JsonlWriter(jsonl) if jsonl is not None else None
+    writer = output_file.JsonlWriter(jsonl) if jsonl is not None else None
     made = failed = 0
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=common.err, disable=total < 2)
@@ -136,6 +157,6 @@ def _emit(records: list[BriefRecord], fmt: Format, output: Path | None) -> None:
     else:
         text = "\n".join(markdown(r) for r in records)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        output_file.write_whole(output, text + "\n")
     else:
         common.out.print(text, highlight=False, markup=False)

@@ -40,7 +40,7 @@ def endpoint_checks(settings: Settings) -> list[Check]:
     from wirebrief.llm.openai_compat import OpenAIBackend
 
     backend = OpenAIBackend(settings.model_copy(update={"request_timeout": _TIMEOUT}))
-    url = str(backend.client.base_url)
+    url = backend.endpoint  # without the credentials the URL may carry
     checks = [_reachable(backend.client, url, settings.openai_model)]
     if checks[-1].ok:
         checks.append(_structured(backend, settings))

@@ -1,31 +1,36 @@
 """Many articles → JSON Lines, resumably: a record is appended and fsynced the moment it is made.
 
-One run at a time writes an output file (:class:`OutputLock`); a second one fails at once instead of
-duplicating the first one's records, or losing them when it rewrites the file.
+The output file (its lock, resume and repair, refusing a file that is not ours) is :mod:`wirebrief.runs.output`.
+Inputs are streamed: a file is stat'ed before it is read and read to at most its limit, a JSONL of articles is
+indexed by line offset and each article read when it is made, so neither a huge file nor a huge JSONL is held.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from wirebrief.brief.schema import BriefRecord, ErrorInfo
-from wirebrief.errors import OutputBusy, UnsupportedInput, WirebriefError
+from wirebrief.errors import EmptyInput, InputTooLarge, UnsupportedInput, WirebriefError
 from wirebrief.pipeline import Pipeline
+from wirebrief.runs.output import JsonlWriter, OutputLock, existing_records
 from wirebrief.text.normalize import Kind, script_warning
 from wirebrief.text.redact import redact
 
 SUFFIXES: dict[str, Kind] = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
                              ".htm": "html"}
+FILE_MAX_BYTES = 32 * 2**20
+"""Largest article file (or JSONL line) read, checked before reading: a news page's HTML, scripts and all, is a
+few MB, and a 60,000-character article under 240 KB of UTF-8; a 400 MB file is refused without being read."""
+
+__all__ = ["Article", "JsonlWriter", "OutputLock", "collect", "existing_records", "run", "summarize_one"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class Article:
     """The article itself, from a JSONL of articles."""
     kind: Kind | None = None
     """html/markdown/text when the JSONL says (``"html"`` instead of ``"text"``); else detected."""
+    offset: int | None = None
+    """Where the article's line starts in the JSONL file ``path``: its text is read when it is made, so a JSONL
+    of 100,000 articles is never held in memory."""
 
 
 def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
@@ -61,6 +69,9 @@ def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
             continue
         elif path.is_file():
             found = [(path.stem, path)]
+        elif path.exists():
+            raise UnsupportedInput(f"{given} is not a regular file (a pipe or a device?)",
+                                   hint="give files, folders, or - for standard input")
         else:
             raise UnsupportedInput(f"{given}: no such file or directory", hint="check the path")
         for article_id, file in found:
@@ -73,42 +84,75 @@ def collect(paths: list[str]) -> tuple[list[Article], list[str]]:
 
 def _inline(path: Path, warnings: list[str]) -> Iterator[Article]:
     """The articles of a JSONL file: ``{"id": ..., "text": ...}`` (or ``"html"``) a line; a line without an id gets
-    ``<file stem>:<line number>``. A line that is not such an object is warned about and skipped."""
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for n, line in enumerate(lines, 1):
+    ``<file stem>:<line number>``. A line that is not such an object, or is over FILE_MAX_BYTES, is warned about
+    and skipped. Only ids and line offsets are kept: the text is read again when the article is made."""
+    with path.open("rb") as f:
+        offset = 0
+        for n, line in enumerate(iter(lambda: f.readline(FILE_MAX_BYTES + 1), b""), 1):
+            start = offset
+            offset += len(line)
+            if len(line) > FILE_MAX_BYTES:
+                while line and not line.endswith(b"\n"):  # the rest of the over-long line
+                    line = f.readline(FILE_MAX_BYTES)
+                    offset += len(line)
+                warnings.append(f"{path}:{n}: over {FILE_MAX_BYTES:,} bytes: skipped")
+                continue
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-                html = row.get("html")
-                text = html if isinstance(html, str) else row["text"]
-                if not isinstance(text, str):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError, AttributeError):
+            row = _article_row(line)
+            if row is None:
                 warnings.append(f"{path}:{n}: not an article (a JSON object with \"text\" or \"html\"): skipped")
                 continue
-            yield Article(str(row.get("id") or f"{path.stem}:{n}"), None, text=text,
-                          kind="html" if isinstance(html, str) else None)
+            yield Article(row[0] or f"{path.stem}:{n}", path, kind=row[2], offset=start)
+
+
+def _article_row(line: bytes) -> tuple[str | None, str, Kind | None] | None:
+    """(id, text, kind) of a JSONL line of an article, or None when it is not one."""
+    try:
+        row = json.loads(line.decode("utf-8", "replace"))
+        html = row.get("html")
+        text = html if isinstance(html, str) else row["text"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(text, str):
+        return None
+    return (str(row["id"]) if row.get("id") else None), text, ("html" if isinstance(html, str) else None)
 
 
 def _scan(root: Path, warnings: list[str]) -> Iterator[tuple[str, Path]]:
     """(id, file) for the articles under ``root``, in name order. Linked folders are not entered; a linked
-    file is read only if it resolves inside ``root``."""
+    file is read only if it resolves inside ``root``. What cannot be an article (a link loop, a dangling link,
+    a FIFO or device named *.txt, an unreadable folder) is warned about and skipped: one bad entry must not
+    end, or hang, a batch of thousands."""
     top = root.resolve()
-    for folder, subfolders, names in os.walk(root):  # followlinks=False
+
+    def unreadable(exc: OSError) -> None:
+        warnings.append(f"{exc.filename}: cannot be read ({exc.strerror}): skipped")
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):  # followlinks=False
         subfolders.sort()
         for name in sorted(names):
             file = Path(folder, name)
             if file.suffix.lower() not in SUFFIXES:
                 continue
-            if file.is_symlink():
-                target = file.resolve()
-                if not target.is_relative_to(top):
-                    warnings.append(f"{file} links to a file outside {root}: skipped")
-                    continue
-                if not target.is_file():
-                    continue
+            why = _not_an_article(file, top)
+            if why is not None:
+                warnings.append(f"{file} {why.replace('ROOT', str(root))}: skipped")
+                continue
             yield file.relative_to(root).with_suffix("").as_posix(), file
+
+
+def _not_an_article(file: Path, top: Path) -> str | None:
+    """Why ``file`` is skipped (``ROOT`` stands for the folder given), or None when it is a regular file to read."""
+    try:
+        if file.is_symlink() and not file.resolve(strict=True).is_relative_to(top):
+            return "links to a file outside ROOT"
+        mode = file.stat().st_mode
+    except RuntimeError:  # Python < 3.13 reports a link loop so
+        return "is a link loop"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    return None if stat.S_ISREG(mode) else "is not a regular file (a pipe, a device or a folder)"
 
 
 def summarize_one(
@@ -117,11 +161,7 @@ def summarize_one(
 ) -> BriefRecord:
     """A record for one article; any error becomes an error record, never an exception."""
     try:
-        if article.text is not None:
-            data, kind = article.text.encode("utf-8", "surrogatepass"), article.kind
-        else:
-            data = sys.stdin.buffer.read() if article.path is None else article.path.read_bytes()
-            kind = SUFFIXES.get(article.path.suffix.lower()) if article.path is not None else None
+        data, kind = _read(article, max(FILE_MAX_BYTES, 4 * pipeline.settings.max_chars))
         job = pipeline.prepare(data, prompt_id=prompt_id, kind=kind)
         brief = pipeline.run(job, read_cache=read_cache, write_cache=write_cache)
         note = None if brief.figures else script_warning(job.doc.text)
@@ -138,44 +178,44 @@ def summarize_one(
             type=type(exc).__name__, message=redact(exc), hint="an unexpected error; please report it"))
 
 
-def existing_records(out: Path, *, drop_failed: bool = False) -> dict[str, bool]:
-    """Ids already in ``out`` (id → ok). Call it holding the :class:`OutputLock`.
-
-    Repairs the file: a line torn by an interrupted run is cut, a repeated id keeps one record (a brief over
-    an error), and with ``drop_failed`` error records go. The repaired file is written aside, fsynced, and
-    moved into place, so a crash during the repair loses nothing either."""
-    if not out.exists():
-        return {}
-    original = out.read_bytes()
-    raw = original[: original.rfind(b"\n") + 1]  # without the torn tail of an interrupted write
-    kept: dict[str, tuple[bool, bytes]] = {}
-    for line in raw.splitlines(keepends=True):
-        try:
-            record = json.loads(line)
-            rid, ok = str(record["id"]), record.get("brief") is not None
-        except (ValueError, KeyError, TypeError):
-            continue
-        if (drop_failed and not ok) or (rid in kept and (kept[rid][0] or not ok)):
-            continue
-        kept[rid] = (ok, line)
-    repaired = b"".join(line for _, line in kept.values())
-    if repaired != original:
-        _replace(out, repaired)
-    return {rid: ok for rid, (ok, _) in kept.items()}
+def _read(article: Article, limit: int) -> tuple[bytes, Kind | None]:
+    """The article's bytes and kind, reading at most ``limit`` + 1 bytes (a file's size is checked first)."""
+    if article.text is not None:
+        return article.text.encode("utf-8", "surrogatepass"), article.kind
+    if article.path is None:
+        if sys.stdin is None:  # `wirebrief summarize - <&-`: Python leaves no stdin object at all
+            raise EmptyInput("standard input (-) is closed: there is no article to read",
+                             hint="pipe the article in (`wirebrief summarize - < article.txt`), or give its file")
+        data, kind, name = sys.stdin.buffer.read(limit + 1), None, "standard input"
+    elif article.offset is not None:
+        return _inline_text(article, article.path, article.offset)
+    else:
+        data, kind, name = _read_file(article.path, limit), SUFFIXES.get(article.path.suffix.lower()), ""
+    if len(data) > limit:
+        raise InputTooLarge(f"{name or article.path} is over {limit:,} bytes: not read")
+    return data, kind
 
 
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself is durable
-    finally:
-        os.close(folder)
+def _read_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of a regular file; a FIFO or device is refused, not waited on (O_NONBLOCK)."""
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsupportedInput(f"{path} is not a regular file (a pipe or a device?)", hint="give a file")
+        if info.st_size > limit:
+            raise InputTooLarge(f"{path} is {info.st_size:,} bytes, over the {limit:,} read: not read")
+        return f.read(limit + 1)
+
+
+def _inline_text(article: Article, path: Path, offset: int) -> tuple[bytes, Kind | None]:
+    """The text of an article of a JSONL file, read again from its line."""
+    with path.open("rb") as f:
+        f.seek(offset)
+        row = _article_row(f.readline(FILE_MAX_BYTES + 1))
+    if row is None or (row[0] is not None and row[0] != article.id):
+        raise UnsupportedInput(f"{path} changed during the run: the line of {article.id!r} is not there any more",
+                               hint="run the same command again")
+    return row[1].encode("utf-8", "surrogatepass"), row[2]
 
 
 def run(
@@ -208,58 +248,3 @@ def run(
         finally:
             for future in futures:
                 future.cancel()
-
-
-class OutputLock:
-    """One run at a time writes ``out``: an exclusive, non-blocking ``fcntl.flock`` on ``out.lock``.
-
-    fcntl rather than the filelock package: no new dependency, and it is the same kernel lock filelock's
-    UnixFileLock takes. The kernel drops it when the process ends, even by kill -9, so a crash never leaves a
-    stale lock behind. The sidecar file is locked, not the output, because a repair (and --retry-failed)
-    replaces the output with a new file: a lock on the old one would guard nothing. A second run fails at
-    once with :class:`OutputBusy` naming the holder's pid. POSIX only, and local disks (flock over NFS is not
-    reliable)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.path = out.with_name(out.name + ".lock")
-        self._fd: int | None = None
-
-    def __enter__(self) -> OutputLock:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
-            os.close(fd)
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            raise OutputBusy(f"{self.out} is being written by another wirebrief run"
-                             + (f" (pid {holder})" if holder.isdigit() else "")) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._fd = fd
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-
-class JsonlWriter:
-    """Appends one record per line and fsyncs it before the next."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("a", encoding="utf-8")
-
-    def __call__(self, record: BriefRecord) -> None:
-        self._file.write(record.model_dump_json(exclude_none=True) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
-
-    def close(self) -> None:
-        self._file.close()

@@ -46,22 +46,24 @@ class Summarizer:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         records = []
-        for aid, path, text, kind in zip(batch["id"], batch["path"], batch["text"], batch["kind"], strict=True):
+        rows = zip(batch["id"], batch["path"], batch["text"], batch["kind"], batch["offset"], strict=True)
+        for aid, path, text, kind, offset in rows:
             if self.deadline is not None and time.time() >= self.deadline:
                 records.append("")  # not started: no record, so the next run makes it
                 continue
             article = Article(str(aid), Path(path) if path else None, text=None if path else str(text),
-                              kind=kind or None)
+                              kind=kind or None, offset=None if offset < 0 else int(offset))
             records.append(summarize_one(self.pipeline, article, **self.options).model_dump_json())
         return {"id": [str(a) for a in batch["id"]], "record": records}
 
 
-def _row(article: Article) -> dict[str, str]:
+def _row(article: Article) -> dict[str, str | int]:
     text = article.text
     if text is None and article.path is None:  # stdin is the driver's: read it here
         text = sys.stdin.buffer.read().decode("utf-8", "replace")
     return {"id": article.id, "path": "" if article.path is None else str(article.path.resolve()),
-            "text": text or "", "kind": article.kind or ""}
+            "text": text or "", "kind": article.kind or "",
+            "offset": -1 if article.offset is None else article.offset}  # a JSONL article: its line, read there
 
 
 def connect(address: str, workers: int) -> None:

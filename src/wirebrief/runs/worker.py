@@ -6,8 +6,9 @@ The embedded model is CPU-bound and not thread-safe, so requests are served in t
 that computation (single-flight).
 
 A job whose every waiter gave up (a 504, a closed connection) is *abandoned*: it no longer holds a queue
-slot, and if it has not started it moves to a background queue that the model takes from only when no live
-job waits, so the brief the 504 promised is still made when there is time for it. The background queue
+slot. After a 504, a job not started yet moves to a background queue that the model takes from only when no
+live job waits, so the brief the 504 promised is still made when there is time for it; after a closed
+connection it leaves the queue (a running job is finished and cached either way). The background queue
 holds at most ``capacity`` jobs; beyond that the oldest is dropped (its future fails with Overloaded).
 """
 
@@ -70,9 +71,10 @@ class ModelWorker:
             self._cond.notify()
         return job.future, False
 
-    def abandon(self, key: str, future: Future[Brief]) -> None:
+    def abandon(self, key: str, future: Future[Brief], *, keep: bool = True) -> None:
         """One waiter of ``key`` gave up. The last one frees the job's slot; a job not started yet waits in
-        the background queue."""
+        the background queue if ``keep`` (a 504 promised it), else leaves the queue (its future is cancelled: a
+        client that hung up was promised nothing)."""
         with self._cond:
             job = self._jobs.get(key)
             if job is None or job.future is not future or job.waiters == 0:
@@ -81,11 +83,17 @@ class ModelWorker:
             if job.waiters > 0 or job.started:
                 return
             self._live.remove(job)
-            self._background.append(job)
-            dropped = self._background.popleft() if len(self._background) > self.capacity else None
-            if dropped is not None:
-                del self._jobs[dropped.key]
-        if dropped is not None:
+            if not keep:
+                del self._jobs[key]
+                dropped = None
+            else:
+                self._background.append(job)
+                dropped = self._background.popleft() if len(self._background) > self.capacity else None
+                if dropped is not None:
+                    del self._jobs[dropped.key]
+        if not keep:
+            job.future.cancel()
+        elif dropped is not None:
             dropped.future.set_exception(Overloaded(
                 "dropped: the model was needed for live requests before it could make this brief",
                 hint="send the request again"))

@@ -39,6 +39,10 @@ _RETRY_OPEN = 30.0
 _RETRY_REDIS = 5.0
 """Seconds before a Redis that failed is tried again (a restarted Redis is back in use quickly)."""
 
+LOCK_TTL = 10.0
+"""Seconds a replica's Redis lock on computing a brief lives unless renewed: its holder renews it every third of
+that while it computes, so a replica that dies frees it within this (not after WIREBRIEF_CACHE_LOCK_TIMEOUT)."""
+
 _PREFIX = "brief:"
 _INDEX = "id:"
 
@@ -101,7 +105,7 @@ class BriefCache:
     """
 
     def __init__(self, directory: Path, hot_size: int = 512, *, strict: bool = False, url: str | None = None,
-                 ttl: float | None = None, max_bytes: int = 2**31, lock_timeout: float = 600.0) -> None:
+                 ttl: float | None = None, max_bytes: int = 2**31, lock_timeout: float = 60.0) -> None:
         self.directory = directory
         self.url = url
         self.ttl = ttl
@@ -189,27 +193,31 @@ class BriefCache:
 
     # --- lookups and stores ----------------------------------------------------------------------------
 
-    def get(self, key: str) -> Brief | None:
+    def get(self, key: str, *, memory_only: bool = False) -> Brief | None:
+        """The cached brief; ``memory_only``: from the memory tier alone, which never blocks (the API's event loop
+        asks that, and reads the store from a thread)."""
         started = time.perf_counter()
-        hot = self._lookup(key)
+        hot = self._lookup(key, memory_only)
         return None if hot is None else _as_hit(hot.brief, started)
 
-    def get_json(self, key: str) -> bytes | None:
+    def get_json(self, key: str, *, memory_only: bool = False) -> bytes | None:
         """What ``get`` returns, as JSON: serialized once per hot entry, then served as is (the API's hit)."""
         started = time.perf_counter()
-        hot = self._lookup(key)
+        hot = self._lookup(key, memory_only)
         if hot is None:
             return None
         if not hot.hit_json:
             hot.hit_json = _as_hit(hot.brief, started).model_dump_json().encode()
         return hot.hit_json
 
-    def _lookup(self, key: str) -> _Hot | None:
+    def _lookup(self, key: str, memory_only: bool = False) -> _Hot | None:
         with self._lock:
             hot = self._hot.get(key)
             if hot is not None and hot.expires > time.monotonic():
                 self._hot.move_to_end(key)
                 return hot
+        if memory_only:
+            return None
         entry = self._read(_PREFIX + key)
         if entry is None:
             return None
@@ -247,17 +255,23 @@ class BriefCache:
     def single_flight(self, key: str) -> Iterator[None]:
         """Hold the lock on computing ``key`` across replicas (Redis), waiting while another replica holds it;
         then look in the cache before computing. Without Redis, or when Redis fails, or after
-        ``lock_timeout`` s of waiting: no lock (the brief is computed here, perhaps twice)."""
+        ``lock_timeout`` s of waiting: no lock (the brief is computed here, perhaps twice).
+
+        The lock is this brief's alone, and short-lived (:data:`LOCK_TTL`), renewed while held: a replica that died
+        holding it delays only this brief, and by seconds (the waiter holds the model worker meanwhile)."""
         store = self._store()
-        lock = store.lock(key, timeout=self.lock_timeout, wait=self.lock_timeout) if self.url and store else None
+        lock = store.lock(key, timeout=LOCK_TTL, wait=self.lock_timeout) if self.url and store else None
         try:
             held = lock is not None and lock.acquire()
         except _FAILURES as exc:
             self._degrade(f"the cache cannot be locked: {_why(exc)}")
             held = False
+        renewing = _renewed(lock) if held and lock is not None else None
         try:
             yield
         finally:
+            if renewing is not None:
+                renewing.set()
             if held and lock is not None:
                 try:
                     lock.release()
@@ -308,7 +322,13 @@ class BriefCache:
             disk = self._disk()
             briefs = sum(1 for k in disk.iterkeys() if k.startswith(_PREFIX))
             where = {"url": self.location} if self.url else {"directory": self.location}
-            return {**where, "briefs": briefs, "bytes": disk.volume(), "ttl": self.ttl, "max_bytes": self.max_bytes}
+            policy = disk.eviction_policy() if self.url else None
+            warnings = [] if policy in (None, "noeviction") else [
+                f"Redis may evict keys (maxmemory-policy {policy}): the brief index and the byte count then drift "
+                "from what it holds; run it with maxmemory-policy noeviction (wirebrief keeps the size bound itself, "
+                "WIREBRIEF_CACHE_MAX_BYTES)"]
+            return {**where, "briefs": briefs, "bytes": disk.volume(), "ttl": self.ttl, "max_bytes": self.max_bytes,
+                    "warnings": warnings}
         except _FAILURES as exc:
             raise CacheUnavailable(f"the cache cannot be read: {_why(exc)} ({self.location})") from exc
 
@@ -333,6 +353,23 @@ class BriefCache:
             return int(self._disk().clear())
         except _FAILURES as exc:
             raise CacheUnavailable(f"the cache cannot be cleared: {_why(exc)} ({self.location})") from exc
+
+
+def _renewed(lock: Any) -> threading.Event:
+    """Keeps a held lock alive until the returned event is set: its TTL is reset every third of :data:`LOCK_TTL`.
+    A renewal that fails (Redis away, the lock expired meanwhile) stops it: another replica may then compute the
+    same brief too, which costs a model call, never a wrong brief."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(LOCK_TTL / 3):
+            try:
+                lock.reacquire()
+            except _FAILURES:
+                return
+
+    threading.Thread(target=renew, name="wirebrief-lock", daemon=True).start()
+    return done
 
 
 def open_cache(settings: Settings, *, strict: bool = False) -> BriefCache:

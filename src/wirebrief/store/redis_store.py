@@ -6,8 +6,12 @@ store is behind it. Values are stored as JSON. Keys live under ``wirebrief:e:``;
 Lua scripts (atomic, so replicas can store at once): every stored value's size is recorded, and when the total
 passes ``max_bytes`` the oldest stored values go first (a read writes nothing, so hits cost one GET).
 
-:meth:`lock` is a redis-py ``Lock`` with a timeout: single-flight across replicas (the holder computes a brief,
-the others wait for it, then read it from the cache; a holder that died frees the lock when it expires).
+:meth:`lock` is a redis-py ``Lock`` with a short timeout that its holder renews: single-flight across replicas (the
+holder computes a brief, the others wait for it, then read it from the cache; a holder that died frees the lock
+within seconds, when it expires).
+
+The bookkeeping assumes Redis deletes nothing by itself: run it with ``maxmemory-policy noeviction`` (an evicting
+policy drops entries behind the byte count's back; ``cache stats`` warns, :meth:`RedisStore.eviction_policy`).
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class RedisStore:
     statistics = False
     """Like a diskcache with its hit counters off: reads write nothing."""
 
-    def __init__(self, url: str, max_bytes: int, timeout: float = 1.0) -> None:
+    def __init__(self, url: str, max_bytes: int, timeout: float = 0.5) -> None:
         self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         self.client.ping()  # like opening a diskcache folder: fails now, not at the first brief
         self.max_bytes = max_bytes
@@ -115,8 +119,17 @@ class RedisStore:
 
     def lock(self, key: str, timeout: float, wait: float) -> Lock:
         """A lock on computing ``key``: expires after ``timeout`` s; acquiring gives up after ``wait`` s."""
-        lock: Lock = self.client.lock(_NS + "lock:" + key, timeout=timeout, blocking_timeout=wait)
+        lock: Lock = self.client.lock(_NS + "lock:" + key, timeout=timeout, blocking_timeout=wait,
+                                      thread_local=False)  # renewed from another thread than the holder's
         return lock
+
+    def eviction_policy(self) -> str | None:
+        """Redis's ``maxmemory-policy``, or None where CONFIG is not allowed (some hosted Redis)."""
+        try:
+            policy = self.client.config_get("maxmemory-policy").get("maxmemory-policy")
+        except redis.ResponseError:
+            return None
+        return None if policy is None else str(policy.decode() if isinstance(policy, bytes) else policy)
 
     def close(self) -> None:
         self.client.close()
