@@ -125,6 +125,20 @@ def test_a_degenerate_labeller_scores_badly() -> None:
     assert not compare(baseline, summarize(run), noise_floor=0.05).passed
 
 
+def test_filled_labels_are_scored_by_precision_and_coverage() -> None:
+    """Every label empty: nothing wrong, nothing covered. Every cell filled with one guess (the article's
+    first place, 'last year', 'officials'): coverage, but precision far below what a labeller must reach."""
+    empty = score_records(labelled_by(degenerate, GOLD), GOLD, ROOT).sets["dev"]
+    assert all(empty[f"coverage_{k}"] == 0.0 for k in ("unit", "where", "period", "source"))
+
+    def fill_all(m: Any) -> dict[str, Any]:
+        return {"what": "x", "unit": "people", "where": "US", "period": "last year", "source": "officials"}
+
+    filled = score_records(labelled_by(fill_all, GOLD), GOLD, ROOT).sets["dev"]
+    for k in ("unit", "where", "period", "source"):
+        assert filled[f"precision_{k}"] < 0.5, (k, filled[f"precision_{k}"])
+
+
 def test_a_labeller_that_declines_everything_has_recall_zero() -> None:
     run = score_records([BriefRecord(id=c.id, brief=_brief([])) for c in GOLD], GOLD, ROOT)
     assert run.metrics["value_recall"] == 0.0 and run.metrics["headline_f1"] == 0.0

@@ -61,14 +61,17 @@ def aggregate(results: list[CaseResult], cases: list[GoldCase] | None = None) ->
         for name, value in scorers.prf(tp_p, predicted, tp_r, required).items():
             metrics[f"{tier}_{name}"] = value
     n, n_all = max(1, len(ok)), max(1, len(results))
-    agreement = {k: scorers.agreement_f1({c: sum(f["fields"][k][c] for f in fig) for c in ("tp", "pred", "gold")})
-                 for k in scorers.SCOPE_FIELDS}
+    fields = {k: {c: sum(f["fields"][k][c] for f in fig if k in f["fields"]) for c in ("tp", "pred", "gold")}
+              for k in scorers.LABEL_FIELDS}
+    agreement = {k: scorers.agreement_f1(fields[k]) for k in scorers.SCOPE_FIELDS}
     metrics.update({
         "f1": metrics["headline_f1"], "precision": metrics["headline_precision"],
         "recall": metrics["headline_recall"],
         "mean_article_f1": sum(f["f1"] for f in fig) / n_all,
         **{f"agreement_{k}": v for k, v in agreement.items()},
         "label_agreement": sum(agreement.values()) / len(agreement),
+        **{f"precision_{k}": scorers.filled_precision(c) for k, c in fields.items()},
+        **{f"coverage_{k}": scorers.coverage(c) for k, c in fields.items()},
         "grounded_share": sum(r.scores["grounding"]["grounded_share"] for r in ok) / n,
         "invented": float(sum(r.scores["grounding"]["invented_count"] for r in ok)),
         "prose_supported": float(sum(r.scores["summary"]["supported"] for r in ok)),

@@ -84,11 +84,32 @@ def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
 SCOPE_FIELDS = ("where", "period", "source")
 
 
+def label_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
+    """A filled label that agrees with the gold's: unit as units, what as the headline tier reads it (partial),
+    where/period/source by content words."""
+    if name == "unit":
+        return unit_agrees(predicted, gold)
+    if name == "what":
+        return what_agrees(predicted, gold)
+    return field_agrees(name, predicted, gold)
+
+
 def field_counts(name: str, pairs: list[tuple[Figure, GoldFigure]]) -> dict[str, int]:
-    """Over matched required figures: labels given, labels in the gold, and given labels that agree."""
+    """Over matched required figures: labels given, labels in the gold, and given labels that agree. A filled label
+    the gold leaves empty is wrong (the text does not say it), so precision of filled labels is tp / pred."""
     given = [(getattr(p, name), getattr(g, name)) for p, g in pairs]
-    return {"tp": sum(1 for pv, gv in given if pv and gv and field_agrees(name, pv, gv)),
+    return {"tp": sum(1 for pv, gv in given if pv and gv and label_agrees(name, pv, gv)),
             "pred": sum(1 for pv, _ in given if pv), "gold": sum(1 for _, gv in given if gv)}
+
+
+def filled_precision(c: dict[str, int]) -> float:
+    """Of the labels filled, the share that agree with the gold (nothing filled: 1.0, and coverage 0)."""
+    return c["tp"] / c["pred"] if c["pred"] else 1.0
+
+
+def coverage(c: dict[str, int]) -> float:
+    """Of the gold's labels, the share given and right (every label empty: 0)."""
+    return c["tp"] / c["gold"] if c["gold"] else 1.0
 
 
 def agreement_f1(c: dict[str, int]) -> float:
@@ -170,8 +191,8 @@ def figures(case: GoldCase, brief: Brief) -> Score:
               for t in TIERS}
     tiers = {t: {**prf(c["tp_p"], len(pred), c["tp_r"], len(required)), **c} for t, c in counts.items()}
     fields = {name: field_counts(name, [(pred[pi], gold[gi]) for pi, gi, _ in counted
-                                        if gold[gi].status == "required"]) for name in SCOPE_FIELDS}
-    agreement = {name: agreement_f1(c) for name, c in fields.items()}
+                                        if gold[gi].status == "required"]) for name in LABEL_FIELDS}
+    agreement = {name: agreement_f1(fields[name]) for name in SCOPE_FIELDS}
     matched = {gi for _, gi in pairs}
     head = tiers["headline"]
     wrong = [f"{pred[pi].raw}: {', '.join(t for t in ('value_unit', 'value_what') if not ok[t])}"

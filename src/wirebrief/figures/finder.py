@@ -62,7 +62,15 @@ _NAME_BEFORE = re.compile(
     r"Route|[Hh]ighway|Interstate|[Ee]xit|Room|Gate|Terminal|Platform|Article|Section|Chapter|Resolution|Apollo|"
     r"Formula|Channel|Camp|Level|Ward|Block|Pier|Track|Bus|Line|Division|Brigade|Regiment|Battalion|Squadron|"
     r"Proposition|Amendment)[ ])\Z"
+    # a class, not an amount: 'a category 4 hurricane', 'stage 2', 'tier 1', 'page 12', 'row 21'
+    r"|\b(?:[Cc]ategory|[Ll]evel|[Ss]tage|[Pp]hase|[Gg]rade|[Tt]ier|[Tt]ype|[Cc]lass|[Ss]eason|[Pp]age|[Rr]ow|"
+    r"[Ss]ection|[Dd]ay|[Ww]eek|[Rr]ound|[Gg]eneration)[ ]\Z"
+    # a named index or league: 'the S&P 500', 'Nasdaq 100', 'FTSE 100', 'Stoxx 600', 'Big 12', 'Fortune 500'
+    r"|\b(?:S&P|S[ ]P|[Ss][Pp]|FTSE|Nasdaq|NASDAQ|[Ss]toxx|STOXX|Nikkei|DAX|CAC|Russell|Fortune|Hang[ ]Seng|ASX|"
+    r"Big|Euronext|KOSPI|Sensex|Nifty|IBEX|MIB|AEX|SMI|OMX|TSX|Dow[ ]Jones[ ]\w+)[ ]\Z"
 )
+_END_MARK = re.compile(r"(?m)^[ \t]*-[ \t]*\Z")
+"""'-30-' (or '- 30 -') alone on its line ends a press release: no figure."""
 _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top", "sub", "non", "anti", "ex", "pro",
                   "about", "around", "some", "nearly", "almost", "up", "to", "and", "or", "by", "from", "the", "a",
                   "x", "than", "of", "in", "per", "between"}
@@ -132,6 +140,11 @@ def _no_quantity(d: _Draft, text: str, floor: int) -> Kind | None:
         return "decade"
     before = text[max(floor, d.start - 14) : d.start]
     if d.core.plain and _NAME_BEFORE.search(before):
+        return "identifier"
+    if d.core.plain and _END_MARK.search(text, max(floor, d.start - 4), d.start) and re.match(r"[ \t]*-[ \t]*$",
+                                                                                              text[d.end:d.end + 4]):
+        d.start = text.rfind("-", 0, d.start)
+        d.end = text.find("-", d.end) + 1
         return "identifier"
     if d.core.plain and text.startswith(")", d.end) and _NAME_THEN_BRACKET.search(text, max(floor, d.start - 40),
                                                                                  d.start):
@@ -266,7 +279,8 @@ _CENTS_END = re.compile(r"\s*(?:$|[.,;:!?)]|(?:more|and)\b)")
 
 def _merge_cents(a: _Draft, b: _Draft, text: str) -> bool:
     """'3 dollars 50 cents', 'thirteen dollars and forty-five cents', '15 USD 50', 'c $ 100 and fifty': one amount."""
-    if a.kind != "money" or a.scale is not None or a.core.scaled or a.value % 1 or a.factor != 1:
+    whole = a.value == a.value.to_integral_value()  # not `% 1`: a power like 10^110 has too many digits for it
+    if a.kind != "money" or a.scale is not None or a.core.scaled or not whole or a.factor != 1:
         return False
     if not _CENTS_GAP.fullmatch(text, a.end, b.start) or b.qualifier != "exact":
         return False

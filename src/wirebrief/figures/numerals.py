@@ -24,7 +24,8 @@ def word_value(word: str) -> int | None:
     if word.lower() == "dozen":
         return 12
     found = [c for c in cores(word) if c.kind is None]
-    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(word)) or found[0].value % 1:
+    whole = bool(found) and found[0].value == found[0].value.to_integral_value()
+    if len(found) != 1 or (found[0].start, found[0].end) != (0, len(word)) or not whole:
         return None
     return int(found[0].value)
 
@@ -50,12 +51,12 @@ _FORMS = re.compile(
     rf"""(?P<url>\b(?:https?://|www\.)\S+)
     |(?P<phone>(?<![\w+])\+\d{{1,3}}(?:[ .-]\(?\d{{1,4}}\)?){{2,5}}(?:/\d+)?(?!\d)|\(\d{{3}}\)\s?\d{{3}}-\d{{4}}(?!\d))
     |(?P<serial>(?<![\w.-])\d+(?:-\d+){{2,}}(?:/\d+)?(?!\d))
-    |(?P<clock>(?<![\d.:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?(?![\d:]))
+    |(?P<clock>(?<![\d.:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+|\s?(?i:[ap]\.m\.|[ap]m\b))?(?![\d:]))
     |(?P<pair>(?<![\d.:])\d+:\d+(?![\d:]))
     |(?P<ampm>(?<![\d.:,])\d{{1,2}}\s?(?i:[ap]\.m\.|[ap]m\b))
     |(?P<slashdate>(?<![\d/])\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))
     |(?P<dotted>(?<![\d.])\d+(?:\.\d+){{2,}}(?:,\d+)?(?!\d))
-    |(?P<power>(?<![\d.])\d+(?:\.\d+)?(?:\^[+-]{{0,2}}\d+|\s?[x×*]\s?10\^[+-]?\d+))
+    |(?P<power>(?<![\d.])\d{{1,15}}(?:\.\d+)?(?:\^[+-]{{0,2}}\d{{1,2}}|\s?[x×*]\s?10\^[+-]?\d{{1,2}})(?!\d))
     |(?P<mixed>(?<![\d./])\d{{1,3}}[ ]+\d{{1,2}}[/⁄]\d{{1,3}}(?![\d/]))
     |(?P<fraction>(?<![\d./])\d+[/⁄]\d+(?![\d/]))
     |(?P<vulgar>(?<![\d.])\d*[{''.join(_VULGAR)}])
@@ -108,7 +109,10 @@ def _form_cores(m: re.Match[str]) -> Iterator[Core]:
         european = re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", text)
         yield _core(m, None if european else "identifier", None if european else Decimal(re.sub(r"\D", "", text)))
     else:
-        yield _core(m, None, _form_value(form or "", text))
+        try:
+            yield _core(m, None, _form_value(form or "", text))
+        except ArithmeticError:  # '0^0', '0^-1': no value to give, so no quantity
+            yield _core(m, "identifier", Decimal(0))
 
 
 def _pair_cores(m: re.Match[str]) -> Iterator[Core]:
@@ -167,7 +171,14 @@ def cores(text: str) -> list[Core]:
             continue
         found += _form_cores(m)
     found += parse_run(run, text)
-    return sorted(found, key=lambda c: c.start)
+    return sorted((c for c in found if _one_digit_script(c.text)), key=lambda c: c.start)
+
+
+def _one_digit_script(text: str) -> bool:
+    """Whether the digits of ``text`` are of one script. '1٠5' (a Latin 1, an Arabic-Indic 0) is no number to
+    read: merged it would be 105, a value the article does not show any reader. A digit's script is told by its
+    block's zero (``ord(d) - value``)."""
+    return len({ord(ch) - int(ch) for ch in text if ch.isdecimal()}) <= 1
 
 
 def _token(m: re.Match[str], before: Tok | None) -> Tok:

@@ -1,0 +1,282 @@
+"""Where, when and who says: the place, period and source of a figure, read from its sentence, else from the
+context that scopes it, else from the article when it is about one place (:func:`wirebrief.figures.labels.propose`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from wirebrief.figures import lexicon
+from wirebrief.figures.parse import (
+    PLACE_LABELS,
+    PRONOUNS,
+    canonical_place,
+    entity_text,
+    governing_prep,
+    is_named,
+    name_of,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_REPORTING = {"say", "report", "announce", "estimate", "tell", "reveal", "disclose", "state", "claim", "add", "note",
+              "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate", "believe", "publish",
+              "suggest", "argue", "admit", "explain"}
+
+
+_SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
+                 "ministry", "department", "government", "survey", "poll", "report", "study", "figure", "data",
+                 "statistic", "research", "researcher", "company", "firm", "bank", "regulator", "agency", "union",
+                 "group", "expert", "commission", "committee", "council", "office", "authority", "military", "army",
+                 "chairman", "chief", "executive", "president", "director", "secretary", "boss", "organiser",
+                 "organizer", "watchdog", "institute", "association", "federation", "board", "court", "command"}
+"""Nouns that can state a figure: 'officials said', 'the survey found'. Other subjects of 'said' are not sources."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What holds for the whole article unless a sentence says otherwise: its one place, when it is about one."""
+
+    where: str | None
+    source: str | None
+    """The source it quotes most (kept for explanations; a figure takes a source only from its own passage)."""
+
+
+Origin = Literal["sentence", "context", "article"]
+
+
+_NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
+
+
+_DEFINED = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
+
+
+def abbreviations(text: str) -> dict[str, str]:
+    """Names the article shortens itself, long form (lower case, no leading 'the') → short: 'US Central Command
+    (CENTCOM)', 'The National Highway Traffic Safety Administration (NHTSA)'. A source is named as the article
+    goes on to name it."""
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in ("the", "of", "for", "and", "on"):
+            words = words[1:]
+        initials = {w[0].upper() for w in words}
+        if words and m.group(2)[0].upper() in initials:
+            for i in range(max(1, len(words) - 1)):  # 'US Central Command' and 'Central Command', not 'Command'
+                if words[i][0].isupper():
+                    found.setdefault(" ".join(words[i:]).lower(), m.group(2))
+    return found
+
+
+def article_scope(doc: Doc) -> Scope:
+    """The article's one place, when it is about one: it names one place (aliases the same: US = United States), or
+    one place has four in five of its place mentions and is named at least three times. An article of 'In Iraq …
+    In Syria …' has no place of its own: each figure takes its sentence's or its paragraph's."""
+    places = Counter(canonical_place(e.text) for e in places_in(doc[:]) if not in_name(e))
+    keys: Counter[str] = Counter()
+    for name, n in places.items():
+        keys[" ".join(sorted(lexicon.place_key(name)))] += n
+    where = None
+    if keys:
+        top, n = keys.most_common(1)[0]
+        if len(keys) == 1 or (n >= 3 and n / sum(keys.values()) >= 0.8):
+            where = max((name for name in places if " ".join(sorted(lexicon.place_key(name))) == top),
+                        key=lambda name: places[name])
+    sources = Counter(s for sent in doc.sents if (s := attribution(sent)) and s.lower() not in PRONOUNS)
+    source = sources.most_common(1)[0][0] if sources else None
+    return Scope(where=where, source=source)
+
+
+def places_in(span: Span) -> list[Span]:
+    """The places of a span: the parser's GPE/LOC entities, and country or region names it missed."""
+    found = [e for e in span.ents if e.label_ in PLACE_LABELS]
+    taken = {i for e in found for i in range(e.start, e.end)}
+    doc = span.doc
+    for i in range(span.start, span.end):
+        for n in (3, 2, 1):
+            j = i + n
+            if j <= span.end and not taken & set(range(i, j)) and doc[i:j].text in lexicon.COUNTRIES:
+                found.append(doc[i:j])
+                taken |= set(range(i, j))
+                break
+    return sorted(found, key=lambda e: e.start)
+
+
+def in_name(place: Span) -> bool:
+    """A place that starts a name: 'US Airways', 'US Central Command' (a capitalised word right after it that is
+    no place)."""
+    after = place.doc[place.end] if place.end < len(place.doc) else None
+    return after is not None and after.text[:1].isupper() and after.pos_ == "PROPN" and after.ent_type_ not in (
+        "GPE", "LOC")
+
+
+def where_of(sent: Span, span: Span, scope: Scope) -> tuple[str | None, Origin | None]:
+    """The figure's place and where it came from: its sentence ('in Iraq and Syria'), else the paragraph that
+    scopes it (a sentence before it, in the same paragraph, that opens with 'In Syria, …'), else the article's one
+    place."""
+    if found := place(sent, span):
+        return canonical_place(found), "sentence"
+    if found := _paragraph_place(sent):
+        return found, "context"
+    if scope.where:
+        return scope.where, "article"
+    return None, None
+
+
+def _paragraph_place(sent: Span) -> str | None:
+    """The place a sentence's paragraph opened with: up to three sentences back, no line break between."""
+    doc = sent.doc
+    earlier = [s for s in doc.sents if s.end <= sent.start][-1:]
+    first = next((t for t in sent if not t.is_space), sent[0])
+    for before in earlier:
+        between = doc.text[before.end_char - 1:first.idx]
+        if "\n" in between or before.text[:1] in "\"'“‘" or any(t.text in "\"“”" for t in before[:3]):
+            return None
+        if found := _fronted_place(before):
+            return found
+    return None
+
+
+def _fronted_place(sent: Span) -> str | None:
+    """'In Syria, …', 'Meanwhile, in Iraq, …': a place after a locative preposition in a sentence's first words."""
+    head = sent[: min(len(sent), 6)]
+    for e in places_in(sent):
+        if e.start < head.end and governing_prep(e.root) in ("in", "across", "within"):
+            return canonical_place(str(e.text))
+    return None
+
+
+_DATE_GAP = {"on", "in", "during", "for", "over", "since", "by", "until", "through", "throughout", "at", "the", "a",
+             "an", "this", "last", "next", "of"}
+
+
+def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str | None:
+    """The time the text ties to the figure: a date right after it ('180 on Friday', '6% in 2003'), else one that
+    opens its sentence ('Last year, …', 'In 2004 …'), else one in its clause with no other figure between them.
+    Not a date that only qualifies a noun ('this year's nominees'), an ordinal or a rate."""
+    dates = [e for e in sent.ents if e.label_ == "DATE" and is_period(e)
+             and (e.end <= span.start or e.start >= span.end) and e.root.dep_ != "poss"
+             and not any(e.start_char < b and a < e.end_char for a, b in avoid)
+             and not e.text.lower().endswith(("'s", "’s"))]
+    if not dates:
+        return None
+    doc = sent.doc
+    for e in dates:
+        if e.start >= span.end and e.start - span.end <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
+                                                                   for t in doc[span.end:e.start]):
+            return str(e.text)
+    opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start]
+    if opening:
+        return str(opening[0].text)
+    others = [(a, b) for a, b in avoid if not (a >= span.start_char and b <= span.end_char)]
+    verb = _clause_verb(span.root)
+    for e in sorted(dates, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end))):
+        lo, hi = min(e.end_char, span.start_char), max(e.start_char, span.end_char)
+        if verb is not None and _clause_verb(e.root) == verb and not any(lo <= a and b <= hi for a, b in others):
+            return str(e.text)
+    return None
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
+
+
+def source_of(sent: Span, figure: Token) -> tuple[str | None, Origin | None]:
+    """Who states the figure: the attribution of its sentence that covers it ('according to CENTCOM', 'NHTSA
+    said'); a pronoun ('he said') is who the paragraph quoted last, up to three sentences back; nothing else is a
+    source."""
+    found = attribution(sent, figure)
+    if found is None:
+        return None, None
+    if found.lower() not in PRONOUNS:
+        return found, "sentence"
+    doc = sent.doc
+    for before in reversed([s for s in doc.sents if s.end <= sent.start][-3:]):
+        named = attribution(before)
+        if named is not None and named.lower() not in PRONOUNS:
+            return named, "context"
+    return None, None
+
+
+_NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*", re.IGNORECASE)
+"""DATE entities that are not the time a figure covers: an ordinal ('the 12th time') or a rate ('two hours a week')."""
+
+
+def is_period(entity: Span) -> bool:
+    return _NOT_PERIODS.fullmatch(entity.text) is None
+
+
+def nearest_entity(sent: Span, span: Span, labels: tuple[str, ...], avoid: Sequence[tuple[int, int]] = (),
+                    keep: Callable[[Span], bool] = lambda _: True) -> str | None:
+    """The entity of those labels nearest the number in its sentence, not overlapping it or another figure
+    ('Almost a quarter' is a share, not a date)."""
+    ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)
+            and not any(e.start_char < b and a < e.end_char for a, b in avoid) and keep(e)]
+    if not ents:
+        return None
+    best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
+    return str(best.text)
+
+
+_LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "outside", "around"}
+
+
+def place(sent: Span, span: Span) -> str | None:
+    """The place a figure is about: the nearest place named after a locative preposition ('in Iraq and Syria'),
+    with its conjuncts; not a place that only qualifies a noun ('the United States military')."""
+    places = [e for e in places_in(sent) if (e.end <= span.start or e.start >= span.end)
+              and e.root.dep_ in ("pobj", "conj") and governing_prep(e.root) in _LOCATIVE and not in_name(e)]
+    if not places:
+        return None
+    best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
+    root = best.root
+    while root.dep_ == "conj" and root.head.ent_type_ in PLACE_LABELS:
+        root = root.head
+    group = [root, *(c for c in root.conjuncts if c.ent_type_ in PLACE_LABELS)]
+    names = [entity_text(t) for t in sorted(group, key=lambda t: t.i)]
+    return " and ".join(dict.fromkeys(names))
+
+
+def attribution(sent: Span, figure: Token | None = None) -> str | None:
+    """Who the sentence attributes its facts to: 'according to X', 'X said'. With ``figure``, only an attribution
+    that covers it: the figure is in what X said ('NHTSA said the recall involves 155,465 pickups'), or X's
+    saying hangs off the figure's clause ('…155,465 pickups, NHTSA said'); 'Van Gisbergen added 18 points' and
+    'Irish trailed by two points and Gold said: …' attribute nothing to the figure."""
+    for tok in sent:
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None:
+                return name_of(obj)
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.lemma_ in _REPORTING:
+            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None or not (is_named(subject) or subject.lemma_.lower() in _SOURCE_NOUNS
+                                       or subject.lower_ in PRONOUNS):
+                continue
+            if figure is not None and not _covers(tok, figure):
+                continue
+            return name_of(subject)
+    return None
+
+
+def _covers(saying: Token, figure: Token) -> bool:
+    """The reporting verb ``saying`` reports the clause ``figure`` is in."""
+    reports = any(c.dep_ in ("ccomp", "xcomp", "parataxis") or c.dep_ == "punct" and c.text == ":"
+                  for c in saying.children)
+    if reports and saying.i != figure.i and figure in saying.subtree:
+        return not any(t.dep_ in ("nsubj", "nsubjpass") and figure in t.subtree for t in saying.children)
+    if saying.dep_ in ("parataxis", "ccomp", "advcl"):
+        head = saying.head
+        return figure in head.subtree and not (saying.i < figure.i and saying.dep_ == "ccomp")
+    return False

@@ -1,0 +1,121 @@
+"""Issue 17's label families, each on sentences of its own kind (not the dev set's): which way a figure moved and
+from what, where it is (its sentence, its paragraph, the article only when it is about one place), when, who says
+so, and whose figure it is. Every filled label records where it came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirebrief.brief.schema import Figure
+from wirebrief.pipeline import Pipeline
+
+
+def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
+    return {f.raw: f for f in pipeline.summarize(f"Headline\n{text}").figures}
+
+
+@pytest.mark.parametrize(("text", "raw", "change"), [
+    ("Acme's shares rose 4.5% to 6.2 euros in early trading.", "4.5%", "up"),
+    ("Acme's shares rose 4.5% to 6.2 euros in early trading.", "6.2 euros", None),  # a level beside an amount
+    ("Exports to Brazil dropped 7% to $2.3 billion.", "7%", "down"),
+    ("The grid's frequency fell to 49.55 Hz on Monday.", "49.55", "down"),  # only the level: it carries the way
+    ("The crude contract was up 19 cents at $58.24 a barrel.", "19 cents", "up"),
+    ("Card spending showed a rise of 14.8% year-on-year.", "14.8%", "up"),
+    ("Sales of the console posted a 10% increase.", "10%", "up"),
+    ("Employment grew by 125,600 positions last year.", "125,600", "up"),
+    ("Shares of the coal producer slid 0.8% after the fire.", "0.8%", "down"),
+    ("The index lost 1.1% to end at 1,334.", "1.1%", "down"),
+    ("The firm lost $5m on the deal.", "$5m", None),  # a loss, not a fall
+    ("On Wall Street: Dow +0.2% and Nasdaq +0.8%.", "0.2%", "up"),
+    ("The company employs 600 people in Texas.", "600", None),
+])
+def test_which_way_a_figure_moved(pipeline: Pipeline, text: str, raw: str, change: str | None) -> None:
+    assert figures(pipeline, text)[raw].change == change
+
+
+def test_from_to_after_a_word_of_movement_is_a_change_with_a_baseline(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The plan will increase the number of sports colleges from 350 to 400.")
+    assert found["400"].baseline == 350 and found["400"].change == "up"
+    assert found["400"].range_id is None and found["350"].range_id is None  # a change, not a range
+
+
+def test_from_to_without_movement_stays_a_range(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Flats could be priced from RM120,000 to RM300,000 in the valley.")
+    assert found["RM300,000"].baseline is None and found["RM300,000"].change is None
+    assert found["RM120,000"].range_id is not None and found["RM120,000"].range_id == found["RM300,000"].range_id
+
+
+def test_compared_with_an_earlier_value_is_the_baseline(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Pre-tax profit was £2.5bn, compared with £2.1bn a year earlier.")
+    assert found["£2.5bn"].baseline == 2_100_000_000 and found["£2.5bn"].change == "up"
+
+
+def test_compared_across_groups_is_no_baseline(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "In the poll 69% of pensioners voted, compared with 17% of students.")
+    assert found["69%"].baseline is None
+
+
+def test_where_comes_from_the_sentence_then_the_paragraph_never_another_place(pipeline: Pipeline) -> None:
+    text = ("Rebels and troops fought across Chad and Niger this month.\n\nIn Chad, 40 soldiers were killed. "
+            "Another 12 were wounded.\n\nIn Niger, 30 soldiers were killed.\n\nAid agencies sent 200 trucks.")
+    found = figures(pipeline, text)
+    assert (found["40"].where, found["40"].label_from["where"]) == ("Chad", "sentence")
+    assert (found["12"].where, found["12"].label_from["where"]) == ("Chad", "context")
+    assert found["30"].where == "Niger"
+    assert found["200"].where is None and "where" not in found["200"].label_from  # two places: no article place
+
+
+def test_the_article_place_only_when_the_article_is_about_one(pipeline: Pipeline) -> None:
+    text = ("Floods hit Kenya\n\nFloods in Kenya have forced 20,000 people from their homes.\n\n"
+            "Rescuers said 15 boats were in use. The Kenya Red Cross asked for help, and Kenya's army joined.")
+    found = figures(pipeline, text)
+    assert (found["15"].where, found["15"].label_from["where"]) == ("Kenya", "article")
+
+
+def test_a_place_that_starts_a_name_is_no_place(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "US Airways cancelled 65 flights on Thursday, and US Airways staff were sick.")
+    assert found["65"].where is None
+
+
+def test_the_period_tied_to_each_figure_of_a_list(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The airline cancelled 65 flights on Thursday, 180 on Friday and 140 on Saturday.")
+    assert (found["65"].period, found["180"].period, found["140"].period) == ("Thursday", "Friday", "Saturday")
+
+
+def test_a_date_that_qualifies_a_noun_is_no_period(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The biggest hit among this year's nominees has taken $90m.")
+    assert found["$90m"].period is None
+
+
+@pytest.mark.parametrize(("text", "raw", "source"), [
+    ("The regulator said the largest recall involves 155,465 pickups.", "155,465", "regulator"),
+    ("The largest recall involves 155,465 pickups, police said.", "155,465", "police"),
+    ("Van Gisbergen added 18 points.", "18", None),  # adding points is no saying
+    ("Irish trailed by two points at the break and Gold said: \"We lived with the best.\"", "two", None),
+])
+def test_a_source_only_for_what_it_says(pipeline: Pipeline, text: str, raw: str, source: str | None) -> None:
+    assert figures(pipeline, text)[raw].source == source
+
+
+def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> None:
+    text = "Ms Reyes said the mill would close. She said 800 jobs would go."
+    found = figures(pipeline, text)
+    assert (found["800"].source, found["800"].label_from["source"]) == ("Reyes", "context")
+
+
+@pytest.mark.parametrize(("text", "raw", "words"), [
+    ("Acme's shares on the Lima exchange rose 4.5% by noon.", "4.5%", {"acme", "shares"}),
+    ("The US trade deficit hit a record, having increased by $43.6 billion.", "$43.6 billion", {"trade", "deficit"}),
+    ("A poll suggests 69% of pensioners say they always vote in elections.", "69%", {"pensioners", "vote"}),
+    ("The Aviator, which has taken $90m, leads the field.", "$90m", {"aviator"}),
+])
+def test_what_names_whose_figure_it_is(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
+    what = figures(pipeline, text)[raw].what
+    assert words <= set(what.lower().split()), what
+    assert not any(ch.isdigit() for ch in what)
+
+
+def test_every_filled_label_says_where_it_came_from(pipeline: Pipeline) -> None:
+    for f in figures(pipeline, "In Chad, 40 soldiers were killed last week, officials said.").values():
+        filled = {k for k in ("what", "where", "period", "source") if getattr(f, k)}
+        assert filled == set(f.label_from), (f.raw, f.label_from)

@@ -1,0 +1,108 @@
+"""The model's labelling step (labels: model): one call per article, every label checked by code; a refused label
+keeps the rules', with a warning; a failed call is a warning, never a failed brief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.conftest import brief_reply, seed_text
+
+from wirebrief.brief.labelling import apply, labels_model, refusal
+from wirebrief.brief.schema import Figure
+from wirebrief.errors import BackendError
+from wirebrief.llm.fake import FakeBackend
+from wirebrief.pipeline import Pipeline, build_pipeline
+from wirebrief.settings import Settings
+
+TEXT = ("Headline\nIn Syria, 28 joint operations led to the killing of seven ISIS militants and the detention of "
+        "27 others.\n\nThe ministry said 40 schools reopened in Aleppo.")
+
+
+def labelling(labels: list[str] | Exception) -> Any:
+    """A fake that answers the brief's prose and, for the labelling schema, these labels."""
+    prose = brief_reply()
+
+    def reply(request: dict[str, Any]) -> Any:
+        schema = (request.get("response_format") or {}).get("json_schema", {})
+        if schema.get("name") != "FigureLabels":
+            return prose(request)
+        if isinstance(labels, Exception):
+            raise labels
+        n = schema["schema"]["properties"]["what"]["minItems"]
+        return {"what": (labels + ["-"] * n)[:n]}
+
+    return reply
+
+
+def model_pipeline(settings: Settings, labels: list[str] | Exception) -> tuple[Pipeline, FakeBackend]:
+    fake = FakeBackend([labelling(labels)])
+    return build_pipeline(settings.model_copy(update={"labels": "model"}), backend=fake), fake
+
+
+def test_one_call_for_all_figures_and_good_labels_are_the_models(settings: Settings) -> None:
+    pipeline, fake = model_pipeline(settings, ["joint operations in Syria", "ISIS militants killed",
+                                               "others detained", "schools reopened in Aleppo"])
+    brief = pipeline.summarize(TEXT)
+    assert len(fake.requests) == 2  # the prose, then every figure's label at once
+    by_raw = {f.raw: f for f in brief.figures}
+    assert by_raw["seven"].what == "ISIS militants killed" and by_raw["seven"].label_from["what"] == "model"
+    assert by_raw["40"].what == "schools reopened in Aleppo"
+    assert brief.meta.attempts == 2
+
+
+@pytest.mark.parametrize(("label", "why"), [
+    ("ISIS militants detained", "refused"),  # killed ≠ detained
+    ("ISIS militants killed in Iraq", "does not say iraq"),  # a place the sentence does not name
+    ("rebels killed", "does not say rebels"),  # a word not in the text
+    ("7 militants killed", "number"),
+    ("joint operations militants", "drops the event"),  # the clause says killing; the label no longer does
+])
+def test_a_label_that_fails_a_check_keeps_the_rules(settings: Settings, label: str, why: str) -> None:
+    pipeline, _ = model_pipeline(settings, ["joint operations", label])
+    brief = pipeline.summarize(TEXT)
+    seven = next(f for f in brief.figures if f.raw == "seven")
+    assert seven.label_from["what"] == "sentence" and seven.what != label
+    assert any("seven" in w and why in w for w in brief.warnings), brief.warnings
+
+
+def test_a_failed_labelling_call_is_a_warning_not_a_failed_brief(settings: Settings) -> None:
+    pipeline, _ = model_pipeline(settings, BackendError("the labels broke"))
+    brief = pipeline.summarize(TEXT)
+    assert brief.figures and all(f.label_from.get("what") != "model" for f in brief.figures)
+    assert any("labelling step failed" in w for w in brief.warnings)
+
+
+def test_rules_mode_makes_one_call(settings: Settings) -> None:
+    fake = FakeBackend([labelling(["x"])])
+    build_pipeline(settings.model_copy(update={"labels": "rules"}), backend=fake).summarize(TEXT)
+    assert len(fake.requests) == 1
+
+
+def test_auto_is_the_model_for_an_openai_endpoint_and_the_rules_for_the_embedded_one(settings: Settings) -> None:
+    openai = FakeBackend([brief_reply()])
+    openai.identity = openai.identity.__class__(backend="openai", model="m", fingerprint="m")
+    assert build_pipeline(settings, backend=openai).label_mode == "model"
+    embedded = FakeBackend([brief_reply()])
+    embedded.identity = embedded.identity.__class__(backend="embedded", model="m", fingerprint="m")
+    assert build_pipeline(settings, backend=embedded).label_mode == "rules"
+
+
+def test_the_label_mode_is_in_the_cache_key(settings: Settings) -> None:
+    rules = build_pipeline(settings.model_copy(update={"labels": "rules"}), backend=FakeBackend([brief_reply()]))
+    model = build_pipeline(settings.model_copy(update={"labels": "model"}), backend=FakeBackend([brief_reply()]))
+    assert rules.prepare(seed_text("004")).key != model.prepare(seed_text("004")).key
+
+
+def test_the_schema_asks_for_exactly_one_label_per_figure() -> None:
+    schema = labels_model(3).model_json_schema()["properties"]["what"]
+    assert schema["minItems"] == schema["maxItems"] == 3 and schema["items"]["maxLength"] <= 60
+
+
+def test_apply_never_touches_values_or_spans() -> None:
+    f = Figure(value=7, raw="seven", unit="people", what="ISIS militants killing", qualifier="exact",
+               quote="The killing of seven ISIS militants.", span=(15, 20), quote_span=(0, 36))
+    text = "The killing of seven ISIS militants."
+    assert refusal("ISIS militants killed", f, text) is None
+    (out,), _ = apply([f], labels_model(1)(what=["ISIS militants killed"]), text)
+    assert (out.value, out.raw, out.span, out.quote) == (f.value, f.raw, f.span, f.quote)

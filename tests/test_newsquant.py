@@ -1,0 +1,44 @@
+"""The NewsQuant yardstick (CQE's dev half): CI guards the committed F1s, and a degenerate labeller scores badly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wirebrief.brief.schema import Figure
+from wirebrief.evals.newsquant import TIERS, load, score
+from wirebrief.llm.fake import FakeBackend, brief_reply
+from wirebrief.pipeline import build_pipeline
+from wirebrief.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "evals" / "yardsticks" / "newsquant-dev" / "NewsQuant-dev.json"
+BASELINE = ROOT / "evals" / "yardsticks" / "newsquant-baseline.json"
+SLACK = 0.005
+"""The pipeline is deterministic here (the fake writes the prose): any drop is a change of rules."""
+
+
+@pytest.fixture(scope="module")
+def figures_of(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    settings = Settings(cache_enabled=False, labels="rules", _env_file=None)  # type: ignore[call-arg]
+    pipeline = build_pipeline(settings, backend=FakeBackend([brief_reply()]))
+    return lambda text: pipeline.summarize(text, read_cache=False, write_cache=False).figures
+
+
+def test_no_tier_falls_below_the_baseline(figures_of) -> None:  # type: ignore[no-untyped-def]
+    scores = score(load(DATA), figures_of).table()
+    baseline = json.loads(BASELINE.read_text())
+    worse = {t: (round(scores[t]["f1"], 4), baseline[t]) for t in TIERS if scores[t]["f1"] < baseline[t] - SLACK}
+    assert not worse, worse
+
+
+def test_a_degenerate_labeller_scores_badly(figures_of) -> None:  # type: ignore[no-untyped-def]
+    def blank(text: str) -> list[Figure]:
+        return [f.model_copy(update={"what": "", "unit": None, "change": None}) for f in figures_of(text)]
+
+    items = load(DATA)
+    scores, blanked = score(items, figures_of).table(), score(items, blank).table()
+    assert blanked["value"]["f1"] == pytest.approx(scores["value"]["f1"], abs=0.01)  # the same values (cents aside)
+    assert blanked["value_concept"]["f1"] < 0.2 and blanked["value_unit"]["f1"] < 0.35
