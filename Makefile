@@ -3,7 +3,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench redis-server
+.PHONY: run test lint bench redis-server chromium
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/wirebrief summarize seeds --format md
 
-test: $(VENV)/.installed redis-server
+test: $(VENV)/.installed redis-server chromium
 	$(PY) -m pytest
 
 # The shared-cache tests run a real redis-server (Debian's package). Installed when missing and apt-get works
@@ -24,6 +24,15 @@ redis-server:
 	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null 2>&1; } || \
 	  echo "redis-server is not installed and could not be: the Redis tests will be skipped"
+
+# The editor page's browser tests (tests/test_page.py) drive Debian's chromium through chromium-driver, installed the
+# same way; otherwise they are skipped and say why. No test tool downloads a browser of its own.
+chromium:
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || \
+	  { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+	    >/dev/null 2>&1; } || \
+	  echo "chromium and chromium-driver are not installed and could not be: the browser tests will be skipped"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench

@@ -14,6 +14,10 @@ entry repeats). Modes:
 - ``truncated``: a completion with ``finish_reason: length``;
 - ``close``: headers and half a body, then the connection closes;
 - ``echo``: HTTP 400 whose message echoes the Authorization header and 5,000 characters of the request.
+- ``trickle``: a good answer, status line and headers included, a few bytes per second (``trickle_rate``):
+  every read gets bytes, so a per-read timeout never fires;
+- ``toolong``: HTTP 400 "maximum context length" (OpenAI's, vLLM's) when the request body is over
+  ``stub.context_bytes``, else a good answer.
 
 ``stub.calls`` counts chat completion requests; ``GET /v1/models`` always answers (readiness probes).
 """
@@ -44,6 +48,20 @@ def completion(content: dict[str, Any], finish_reason: str = "stop") -> dict[str
             "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}
 
 
+def labels_for(body: bytes) -> dict[str, Any] | None:
+    """The answer to a labelling request (its schema asks for ``what``): each figure's suggestion, echoed."""
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return None
+    fmt = request.get("response_format") or {}
+    schema = (fmt.get("json_schema") or {}).get("schema") or {}
+    if "what" not in schema.get("properties", {}):
+        return None
+    prompt = " ".join(str(m.get("content", "")) for m in request.get("messages", []))
+    return {"what": [line.split("suggestion:", 1)[1].strip() for line in prompt.splitlines() if "suggestion:" in line]}
+
+
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that went away mid-answer (a killed batch) is part of the game
@@ -55,7 +73,15 @@ class StubServer:
         self.retry_after = 1
         self.delay = 0.0
         """Seconds before each answer (to make requests overlap)."""
+        self.trickle_rate = 8
+        """Bytes per second of a ``trickle`` answer (4 every half second)."""
+        self.context_bytes = 20_000
+        """The largest request body a ``toolong`` answer accepts."""
         self.calls = 0
+        """Calls for a brief's prose; the labelling step's calls are ``label_calls``."""
+        self.label_calls = 0
+        self.label_mode = "ok"
+        """'ok' (each figure's suggestion echoed) or '500'."""
         self.call_times: list[float] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -104,17 +130,29 @@ class StubServer:
             self.call_times.append(time.monotonic())
             return self._script[min(self.calls - self._from, len(self._script)) - 1]
 
+    def _labels(self, handler: Any, body: bytes) -> bool:
+        """The labelling step's call, counted apart and answered by its own script (``label_mode``)."""
+        labels = labels_for(body)
+        if labels is None:
+            return False
+        with self._lock:
+            self.label_calls += 1
+        if self.label_mode == "ok":
+            handler._json(200, completion(labels))
+        else:
+            handler._json(500, {"error": {"message": "labels broke", "type": "server"}})
+        return True
+
     def answer(self, handler: Any, body: bytes) -> None:
+        if self._labels(handler, body):
+            return
         mode = self._mode()
         if self.delay:
             self._stop.wait(self.delay)
         auth = handler.headers.get("authorization", "")
-        if mode == "ok":
-            handler._json(200, completion(DRAFT))
-        elif mode == "invented":
-            handler._json(200, completion(INVENTED))
-        elif mode == "sum":
-            handler._json(200, completion({"answer": 5}))
+        fixed = {"ok": DRAFT, "invented": INVENTED, "sum": {"answer": 5}}
+        if mode in fixed:
+            handler._json(200, completion(fixed[mode]))
         elif mode == "500":
             handler._json(500, {"error": {"message": f"internal error while serving {auth}", "type": "server"}})
         elif mode == "429":
@@ -135,10 +173,37 @@ class StubServer:
             handler.wfile.write(json.dumps(completion(DRAFT)).encode()[:40])
             handler.wfile.flush()
             handler.close_connection = True
+        elif mode in ("trickle", "toolong"):
+            (self._trickle if mode == "trickle" else self._toolong)(handler, body)
         elif mode == "echo":
             handler._json(400, {"error": {"message": f"bad request from {auth}: {body.decode()[:5000]}"}})
         else:
             raise ValueError(mode)
+
+    def _toolong(self, handler: Any, body: bytes) -> None:
+        """OpenAI's (and vLLM's) refusal of a prompt over the model's context, for a body over ``context_bytes``."""
+        if len(body) <= self.context_bytes:
+            handler._json(200, completion(DRAFT))
+            return
+        handler._json(400, {"error": {"message": "This model's maximum context length is 8192 tokens. However, your "
+                                      "messages resulted in 12000 tokens.", "type": "invalid_request_error",
+                                      "code": "context_length_exceeded"}})
+
+    def _trickle(self, handler: Any, body: bytes) -> None:
+        """The whole answer, head and body, 4 bytes at a time at ``trickle_rate`` bytes/s, until it is sent, the
+        client hangs up or the stub stops."""
+        data = json.dumps(completion(DRAFT)).encode()
+        raw = (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
+               % (len(data), data))
+        handler.close_connection = True
+        for at in range(0, len(raw), 4):
+            if self._stop.wait(4 / self.trickle_rate):
+                return
+            try:
+                handler.wfile.write(raw[at:at + 4])
+                handler.wfile.flush()
+            except OSError:
+                return
 
     def __enter__(self) -> StubServer:
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()

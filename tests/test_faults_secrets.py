@@ -123,7 +123,8 @@ def test_markdown_neutralises_markup_in_prose_and_table_cells(settings: Settings
     assert "<script>" not in md and "\x1b" not in md
     assert not any(line.startswith("# ") for line in md.splitlines()), md
     row = next(line for line in md.splitlines() if "trams" in line)
-    assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells: the label's own bar is escaped
+    header = next(line for line in md.splitlines() if line.startswith("| value"))
+    assert len(re.findall(r"(?<!\\)\|", row)) == header.count("|")  # as many cells: the label's own bar is escaped
 
 
 def test_raw_html_of_an_article_is_not_copied_into_key_points(pipeline: Any) -> None:

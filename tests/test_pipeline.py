@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import brief_reply, seed_text
 
-from wirebrief.brief.schema import Brief
+from wirebrief.brief.schema import SCHEMA_VERSION, Brief
 from wirebrief.errors import (
     BackendUnavailable,
     EmptyInput,
@@ -34,7 +34,7 @@ def test_figures_are_filled_by_code_and_verbatim(pipeline: Pipeline) -> None:
     money = next(f for f in brief.figures if f.raw == "more than $20 billion")
     assert (money.value, money.unit, money.qualifier) == (20e9, "USD", "more than")
     assert brief.meta.attempts == 1 and brief.meta.usage.total_tokens == 110
-    assert brief.schema_version == "1.0" and brief.brief_id.startswith("b_")
+    assert brief.schema_version == SCHEMA_VERSION == "1.1" and brief.brief_id.startswith("b_")
 
 
 def test_prose_with_an_invented_number_is_dropped_without_a_second_call(settings: Settings) -> None:

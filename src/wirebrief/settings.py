@@ -16,7 +16,8 @@ _CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "
 class Settings(BaseSettings):
     """Every knob wirebrief has. Environment variables use the ``WIREBRIEF_`` prefix."""
 
-    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore",
+                                      hide_input_in_errors=True)  # a wrong value may be a key or a URL with a password
 
     backend: Literal["embedded", "openai"] = "embedded"
     """Which LLM answers: the in-process GGUF model, or any OpenAI-compatible endpoint."""
@@ -70,6 +71,11 @@ class Settings(BaseSettings):
     """Times the model is asked again when its headline or summary misstates a number. 0: the sentence is dropped
     instead (the headline falls back to the article's first line, the summary to its lede): one model call per
     brief. Each re-ask costs a whole second call."""
+    labels: Literal["auto", "rules", "model"] = "auto"
+    """Who decides each figure's ``what``: ``rules`` (code, from a parse: fast, offline), ``model`` (one more model
+    call per article, the rules' label as its suggestion; each label checked against the text, a refused one keeps
+    the rules'), or ``auto``: the model behind the openai backend, the rules for the embedded model (measured: see
+    the README)."""
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
     cache_url: str | None = Field(default=None, pattern=r"^rediss?://")
@@ -78,9 +84,9 @@ class Settings(BaseSettings):
     """Seconds a cached brief is kept (unset: until the size bound pushes it out)."""
     cache_max_bytes: int = Field(default=2**31, ge=1_000_000)
     """Size bound of the cache; past it the oldest briefs go (diskcache: least recently used)."""
-    cache_lock_timeout: float = Field(default=600.0, gt=0)
-    """With Redis: seconds a replica's lock on computing a brief lasts (a replica that died frees it then), and
-    the longest another replica waits for that brief before computing it itself."""
+    cache_lock_timeout: float = Field(default=60.0, gt=0)
+    """With Redis: the longest a replica waits for a brief another replica is computing before computing it itself.
+    (The lock itself lives 10 s, renewed while its holder computes: a replica that died frees it within 10 s.)"""
     cache_enabled: bool = True
     """Off: no cache at all. A cache folder that cannot be used (read-only, corrupt, full) is not an error:
     briefs are then made uncached, with a warning, and /readyz reports it."""
@@ -104,6 +110,14 @@ class Settings(BaseSettings):
     """Largest request body accepted (413 beyond, declared or streamed)."""
     body_timeout: float = Field(default=30.0, gt=0)
     """Seconds a client may take to send a request body (408 beyond): a slow sender cannot hold a connection."""
+    header_timeout: float = Field(default=10.0, gt=0)
+    """Seconds a connection may take to send a request's headers, from its start or the end of the previous response
+    (`wirebrief serve`; then 408 and closed): idle and slow-header connections do not stay open."""
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    """Seconds an idle keep-alive connection stays open between requests (`wirebrief serve`)."""
+    max_connections: int = Field(default=200, ge=1)
+    """Open client connections (`wirebrief serve`, per worker, at most half the open-file limit): at the bound the
+    oldest idle one is closed to make room; if none is idle, a new one gets 503."""
 
     def api_key_list(self) -> list[str]:
         return [k.strip() for k in (self.api_keys or "").split(",") if k.strip()]

@@ -9,10 +9,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from wirebrief.api import errors
+from wirebrief.api.body import document_bodies
+from wirebrief.api.connections import quiet_accept_errors
 from wirebrief.api.deps import Authorized
 from wirebrief.api.edge import EdgeMiddleware
+from wirebrief.api.page import editor, page
 from wirebrief.api.routes import ops, v1
 from wirebrief.api.service import BriefService
+from wirebrief.api.stream import stream
 from wirebrief.llm import ChatBackend
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings, get_settings
@@ -23,6 +27,7 @@ def create_app(settings: Settings | None = None, backend: ChatBackend | None = N
     settings = settings or get_settings()
     service = BriefService(settings, build_pipeline(settings, backend))
     guard_logger("uvicorn.access", ACCESS)  # a key sent in a query string never reaches the access log
+    quiet_accept_errors()  # out of file descriptors, one log line per 10 s, not a traceback per accept
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -35,7 +40,11 @@ def create_app(settings: Settings | None = None, backend: ChatBackend | None = N
                   description="Verified briefs of news articles: every figure found in the text by code.")
     app.state.service = service
     errors.install(app)
+    document_bodies(app)  # the request models of routes that read their own body
     app.include_router(v1, dependencies=[Authorized] if service.keys.enabled else [])  # no keys: open API
+    for router in (stream, editor):  # the page's API calls: the same keys and limits as /v1
+        app.include_router(router, dependencies=[Authorized] if service.keys.enabled else [])
+    app.include_router(page)  # the editor's page at /: public; what it asks /v1 needs the key
     app.include_router(ops)
     app.add_middleware(EdgeMiddleware, service=service, max_body=settings.max_body_bytes,
                        body_timeout=settings.body_timeout)

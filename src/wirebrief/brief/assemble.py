@@ -14,6 +14,8 @@ from wirebrief.figures.candidates import tidy, unverified_numbers
 from wirebrief.figures.claims import Claims, fact_words
 from wirebrief.figures.labels import Proposal
 from wirebrief.figures.mention import NumberMention
+from wirebrief.text.injection import instruction_spans
+from wirebrief.text.redact import clean_line
 from wirebrief.text.sentences import sentence_at, sentence_spans
 
 _SCALE = r"(?:%|percent|thousand|million|billion|trillion)"
@@ -60,10 +62,13 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
         if p.not_a_figure:
             continue
         qs, qe = quote_for(article.sentences, m)
+        labels = {"what": guard.what(p.what, m), "where": guard(p.where), "period": guard(p.period),
+                  "source": guard(p.source)}
         figures.append(Figure(
-            value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), what=guard.what(p.what, m),
-            qualifier=m.qualifier, where=guard(p.where), period=guard(p.period), source=guard(p.source),
-            quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe),
+            value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), qualifier=m.qualifier, **labels,
+            quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe), change=p.change,
+            baseline=p.baseline, range_id=None if p.not_a_range else m.range_id,
+            label_from={k: o for k, o in p.origins.items() if labels.get(k)},
         ))
     return without_restatements(figures), warnings
 
@@ -78,7 +83,8 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, sai
     model could misattach, and no tokens to generate. A sentence weighs what its figures are (money, shares and
     counts of people most; a counted noun next; a bare number least), discounted by its place in the article (news
     puts the main facts first); quoted speech and sentences too long to read as a point count half. A sentence the
-    summary already says (``said``, mostly the lede the model copied) is left for the next one."""
+    summary already says (``said``, mostly the lede the model copied) is left for the next one. Each is cleaned
+    (:func:`clean_line`): one line, no markup an article in raw HTML left in it, no secret."""
     said = _loose(said)
     weights: dict[tuple[int, int], float] = {}
     for f in figures:
@@ -89,7 +95,9 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, sai
     for rank, (start, end) in enumerate(article.sentences):
         if (start, end) not in weights:
             continue
-        sentence = " ".join(article.text[start:end].split())
+        sentence = clean_line(article.text[start:end])
+        if not sentence:
+            continue
         weight = min(weights[(start, end)], 6.0) / (1.0 + 0.25 * rank)
         if sentence[:1] in _QUOTE_MARKS or len(sentence) > KEY_POINT_CAP:
             weight /= 2
@@ -210,7 +218,9 @@ def _loose(text: str) -> str:
 def checked_prose(draft: Draft, article: Article) -> tuple[str, str, list[str]]:
     """Headline and summary with every unverifiable number removed, letters of a script the article does not
     use removed, and warnings saying so. A headline dropped falls back to the article's first line, a summary
-    left empty to its lede (its first full sentence), both verbatim."""
+    left empty to its lede (its first full sentence), both verbatim. The model's prose is cleaned first
+    (:func:`clean_line`: one line, no escape sequence, control, bidi override or tag, secrets masked), so the
+    warnings that quote it quote it clean; the warnings are cleaned too."""
     warnings: list[str] = []
 
     def keep(kind: str, piece: str) -> bool:
@@ -220,23 +230,45 @@ def checked_prose(draft: Draft, article: Article) -> tuple[str, str, list[str]]:
         return not bad
 
     def clean(kind: str, piece: str, cap: int) -> str:
-        finished = _finished(tidy(piece), cap, article, sentences=kind == "the summary")
+        finished = _finished(tidy(clean_line(piece)), cap, article, sentences=kind == "the summary")
         return _in_scripts(kind, finished, article, warnings)
 
     headline = clean("the headline", draft.headline, HEADLINE_CAP)
     if not headline or not keep("headline", headline):
-        headline = article.text.split("\n", 1)[0][:HEADLINE_CAP]
+        headline = clean_line(first_line(article)[:HEADLINE_CAP])
     summary_text = clean("the summary", draft.summary, SUMMARY_CAP)
     summary = " ".join(
         summary_text[s:e] for s, e in sentence_spans(summary_text) if keep("a summary sentence", summary_text[s:e])
     )
-    return headline, summary or lede(article), warnings
+    return headline, summary or clean_line(lede(article)), [clean_line(w, markup=True) for w in warnings]
 
 
 def lede(article: Article) -> str:
-    """The article's first full sentence (eight words or more, after the headline line): its news, verbatim."""
+    """The article's first full sentence (eight words or more, after the headline line): its news, verbatim. A
+    sentence that addresses an AI is never it: the fallback must not say what the guard left out."""
+    excluded = _excluded(article.text)
     for start, end in article.sentences[1:]:
+        if (start, end) in excluded:
+            continue
         sentence = " ".join(article.text[start:end].split())
         if len(sentence.split()) >= 8 and sentence[-1:] in ".!?\"”":
             return sentence
     return ""
+
+
+def first_line(article: Article) -> str:
+    """The headline fallback: the article's first line that holds no sentence addressing an AI (a 'SYSTEM: …' or
+    'Dear model, …' line on top is not the article's headline)."""
+    excluded = _excluded(article.text)
+    pos = 0
+    for line in article.text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if line.strip() and not any(s < start + len(line) and start < e for s, e in excluded):
+            return line
+    return ""
+
+
+def _excluded(text: str) -> frozenset[tuple[int, int]]:
+    """The sentences of ``text`` the injection guard leaves out: the pipeline's ``excluded`` (the same function of
+    the same text, remembered by it)."""
+    return frozenset(instruction_spans(text))

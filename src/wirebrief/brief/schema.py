@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator, model_validator
 
 from wirebrief.figures.mention import Qualifier
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bump on any change to Brief, Figure or Meta; it is part of every cache key."""
+Change = Literal["up", "down"]
+LabelOrigin = Literal["sentence", "context", "article", "model"]
 
 
 class Figure(BaseModel):
@@ -17,7 +21,8 @@ class Figure(BaseModel):
 
     value: float = Field(description="The number itself: '2,500' → 2500, '$20 billion' → 20000000000.")
     raw: str = Field(description="The figure as written, qualifier included: 'more than $20 billion'.")
-    unit: str | None = Field(description="'USD', 'percent', 'people', 'operations'…; null if none applies.")
+    unit: str | None = Field(default=None, description="'USD', 'percent', 'people', 'operations'…; null (or left "
+                             "out, as `summarize -o` writes it) if none applies.")
     what: str = Field(description="What is counted: 'ISIS operatives killed'.")
     qualifier: Qualifier = Field(description="exact, approximately, at least, more than, less than, up to.")
     where: str | None = Field(default=None, description="Place the figure applies to, if the article says.")
@@ -26,6 +31,17 @@ class Figure(BaseModel):
     quote: str = Field(description="The verbatim sentence of the article that contains the figure.")
     span: tuple[int, int] = Field(description="[start, end) of `raw` in the normalized article text.")
     quote_span: tuple[int, int] = Field(description="[start, end) of `quote` in the normalized article text.")
+    change: Change | None = Field(default=None, description="Which way the figure moved, when the text says so: "
+                                  "'rose 5%', 'up 19 cents' → up; 'fell 2.1%' → down.")
+    baseline: float | None = Field(default=None, description="The value it moved from, when the text gives it: "
+                                   "'from 20 to 29 mpg' → 20 on the figure 29.")
+    range_id: int | None = Field(default=None, description="The two ends of one range ('between 5% and 6%') share "
+                                 "it.")
+    label_from: dict[str, LabelOrigin] = Field(
+        default_factory=dict, description="Where each filled label (what, where, period, source) came from: "
+        "'sentence' (the figure's own sentence says it), 'context' (the paragraph or heading that scopes it: 'In "
+        "Syria, …'), 'article' (the article is about one place or source), 'model' (the model's labelling step, "
+        "checked by code).")
 
     @field_serializer("value")
     def _whole_numbers_as_int(self, value: float) -> float | int:
@@ -57,6 +73,21 @@ class Meta(BaseModel):
     usage: Usage = Field(default_factory=Usage, description="Token usage over all attempts.")
 
 
+class Check(BaseModel):
+    """Figures of the article that should agree with each other, checked by code (``figures/checks.py``)."""
+
+    kind: Literal["sum", "share", "change", "range", "restated"] = Field(
+        description="sum: parts against their stated total; share: a percentage against its counts; change: a "
+                    "stated change against its ends; range: the low end first; restated: a figure said again "
+                    "with another value.")
+    figures: list[int] = Field(description="Indexes into `figures`: sum [total, parts…]; share [part, whole, "
+                                           "percent]; change [change, from, to]; range [low, high]; restated "
+                                           "[first, later].")
+    holds: bool = Field(description="Whether the figures agree (a restated figure with another value never does).")
+    explanation: str = Field(description="One line: the arithmetic, e.g. 'kill: 11 (Iraq) + 7 (Syria) = 18 = the "
+                                         "stated total 18'.")
+
+
 class Brief(BaseModel):
     """A verified brief of one article."""
 
@@ -67,6 +98,8 @@ class Brief(BaseModel):
     key_points: list[str] = Field(description="The article's own sentences that carry its main figures, verbatim.")
     figures: list[Figure] = Field(description="Every figure an editor would list, each found in the text.")
     warnings: list[str] = Field(default_factory=list, description="What the verifier dropped or doubted.")
+    checks: list[Check] = Field(default_factory=list, description="Figures that check each other: parts and "
+                                "totals, shares, changes, ranges, restatements; a failed one is also a warning.")
     meta: Meta = Field(description="Backend, model, prompt, cache, latency, usage.")
 
 
@@ -87,6 +120,16 @@ class Draft(BaseModel):
 
     headline: str = Field(max_length=HEADLINE_CAP, description="One line, at most 10 words.")
     summary: str = Field(max_length=SUMMARY_CAP, description="One sentence of at most 20 words, in your own words.")
+
+    @field_validator("headline", "summary", mode="before")
+    @classmethod
+    def _cut_at_the_cap(cls, value: object, info: ValidationInfo) -> object:
+        """Prose over its cap is cut here, never refused: the embedded model's grammar stops at ``maxLength``,
+        but a hosted JSON-schema mode does not enforce it, and a re-ask for length costs a whole call (then
+        fails the brief). The cut is where the grammar would have stopped; ``checked_prose`` then ends it at a
+        word, clause or sentence, as for the embedded model."""
+        cap = HEADLINE_CAP if info.field_name == "headline" else SUMMARY_CAP
+        return value[:cap] if isinstance(value, str) and len(value) > cap else value
 
     @model_validator(mode="after")
     def _numbers_stand_for_their_facts(self, info: ValidationInfo) -> Draft:

@@ -16,6 +16,7 @@ from wirebrief.cli.common import err
 from wirebrief.cli.doctor import doctor
 from wirebrief.cli.eval import eval_app
 from wirebrief.cli.prompts import prompts_app
+from wirebrief.cli.reconcile import reconcile_command
 from wirebrief.cli.serve import serve, serve_model
 from wirebrief.cli.summarize import summarize
 from wirebrief.errors import WirebriefError
@@ -24,6 +25,7 @@ app = typer.Typer(help="Verified briefs of news articles: every figure found in 
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.command()(summarize)
 app.command()(doctor)
+app.command("reconcile")(reconcile_command)
 app.command("serve-model")(serve_model)
 app.command()(serve)
 app.add_typer(cache_app, name="cache")
@@ -37,6 +39,6 @@ def main() -> None:
     try:
         app()
     except WirebriefError as exc:  # a last net: a clear message, never a traceback
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)  # one line, the fix included
         sys.exit(2)
 

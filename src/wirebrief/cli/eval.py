@@ -25,6 +25,7 @@ eval_app = typer.Typer(help="Score briefs against the hand-labelled gold records
 ROOT = Path(__file__).resolve().parents[3]
 GOLD = ROOT / "evals" / "gold"
 YARDSTICK = ROOT / "evals" / "yardsticks" / "recognizers-text"
+NEWSQUANT = ROOT / "evals" / "yardsticks" / "newsquant-dev" / "NewsQuant-dev.json"
 err, out = common.err, common.out
 
 
@@ -43,12 +44,14 @@ def eval_run(
     repeat: Annotated[int, typer.Option(min=1, help="Runs of every case; repeats bypass the cache (noise).")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute every brief.")] = False,
     runs_dir: Annotated[Path, typer.Option(help="Where run records go.")] = ROOT / "evals" / "runs",
+    labels: Annotated[str | None, typer.Option(help="rules, model or auto (WIREBRIEF_LABELS): who writes each "
+                                               "figure's what.")] = None,
 ) -> None:
     """Run the pipeline over the gold cases, score every brief, save a run record, print the tables."""
     from wirebrief import settings as config
     from wirebrief.evals.runner import run_eval, save_run
 
-    updates: dict[str, object] = {}
+    updates: dict[str, object] = {"labels": labels} if labels else {}
     if backend:
         updates["backend"] = backend
     if model:
@@ -114,7 +117,10 @@ def _load_gold(directory: Path, select: list[str] | None) -> list[GoldCase]:
 SET_COLUMNS = (("value F1", "value_f1"), ("+unit F1", "value_unit_f1"), ("+what F1", "value_what_f1"),
                ("+what complete", "value_what_complete_f1"), ("headline P", "headline_precision"),
                ("headline R", "headline_recall"), ("headline F1", "headline_f1"), ("where", "agreement_where"),
-               ("period", "agreement_period"), ("source", "agreement_source"), ("invented", "invented"),
+               ("period", "agreement_period"), ("source", "agreement_source"),
+               *((f"{k} precision / coverage", f"precision_{k}") for k in ("unit", "what", "where", "period",
+                                                                          "source")),
+               ("invented", "invented"),
                ("unsupported", "prose_unsupported"), ("key facts", "key_fact_recall"), ("failed", "failed"))
 """The tier table: F1 per tier (micro), label agreement among matched required figures, prose checks."""
 
@@ -135,11 +141,13 @@ def _print_run(run: RunRecord) -> None:
     sets = run.sets or {"all": run.metrics}
     summary = Table("metric (micro)", *sets)
     for label, key in SET_COLUMNS:
-        summary.add_row(label, *(_cell(key, m.get(key, 0.0)) for m in sets.values()))
+        summary.add_row(label, *(_cell(key, m.get(key, 0.0), m) for m in sets.values()))
     out.print(summary)
 
 
-def _cell(key: str, value: float) -> str:
+def _cell(key: str, value: float, metrics: dict[str, float]) -> str:
+    if key.startswith("precision_"):
+        return f"{value:.2f} / {metrics.get(key.replace('precision_', 'coverage_'), 0.0):.2f}"
     return f"{value:.0f}" if key in ("invented", "prose_unsupported", "failed") else f"{value:.2f}"
 
 
@@ -262,3 +270,79 @@ def eval_finder(
     if write_baseline:
         write_baseline.write_text(json.dumps({s.name: s.row() for s in scores}, indent=1) + "\n")
         out.print(f"wrote {write_baseline}")
+
+
+@eval_app.command("newsquant")
+def eval_newsquant(
+    data: Annotated[Path, typer.Option(help="NewsQuant JSON (CQE's format).")] = NEWSQUANT,
+    misses: Annotated[int, typer.Option(help="Show this many misses, spurious and mislabelled per tier.")] = 0,
+    write_baseline: Annotated[Path | None, typer.Option(help="Save the F1s as the baseline CI gates on.")] = None,
+    labels: Annotated[str, typer.Option(help="rules, or model: the configured backend (WIREBRIEF_BACKEND) writes "
+                                        "the labels.")] = "rules",
+) -> None:
+    """The labels on NewsQuant's news sentences (CQE's matching rules): value, +unit, +change, +concept P/R/F1,
+    beside CQE's and GPT-3's published F1. The fake model writes the prose; figures and labels are the pipeline's
+    (with --labels model, the labelling step runs on the configured backend)."""
+    from wirebrief.evals.newsquant import PUBLISHED, TIERS, load, score
+    from wirebrief.llm import make_backend
+    from wirebrief.llm.fake import FakeBackend, brief_reply
+    from wirebrief.pipeline import Pipeline
+
+    if labels not in ("rules", "model"):
+        raise typer.BadParameter("--labels is rules or model")
+    settings = common.get_settings().model_copy(update={"cache_enabled": False, "labels": labels})
+    try:
+        labeller = make_backend(settings) if labels == "model" else None
+    except WirebriefError as exc:
+        raise common.fail(exc) from None
+    pipeline = Pipeline(settings=settings, backend=FakeBackend([brief_reply()]), label_backend=labeller)
+    counts = score(load(data), lambda text: pipeline.summarize(text, read_cache=False, write_cache=False).figures)
+    table = Table("tier", "P", "R", "F1", *(f"{name} F1" for name in PUBLISHED))
+    scores = counts.table()
+    for tier in TIERS:
+        s = scores[tier]
+        table.add_row(tier, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                      *(f"{PUBLISHED[name][tier]:.3f}" for name in PUBLISHED))
+    out.print(table)
+    out.print(f"{counts.gold} gold quantities, {counts.predicted} predicted")
+    if misses:
+        out.print("[bold]missed[/]", counts.misses[:misses], "[bold]spurious[/]", counts.spurious[:misses])
+        for tier, wrong in counts.wrong.items():
+            out.print(f"[bold]{tier} wrong[/]", wrong[:misses])
+    if write_baseline:
+        write_baseline.write_text(json.dumps({t: round(scores[t]["f1"], 4) for t in TIERS}, indent=1) + "\n")
+        out.print(f"wrote {write_baseline}")
+
+
+@eval_app.command("reconcile")
+def eval_reconcile(
+    gold_dir: Annotated[Path, typer.Option("--gold", help="evals/reconcile/gold: groups/ and checks/.")] = (
+        ROOT / "evals" / "reconcile" / "gold"),
+    model: Annotated[bool, typer.Option("--model/--no-model", help="Run the model for headlines too (figures, "
+                                        "checks and groups come from code either way).")] = False,
+) -> None:
+    """Same-fact links across articles and arithmetic checks inside them, against the hand-labelled gold; the
+    degenerate reconciler (every figure of one value and unit linked) scored alongside."""
+    from wirebrief.cli.reconcile import _pipeline, sources_of
+    from wirebrief.evals import reconcile as scoring
+    from wirebrief.figures.checks import checks
+
+    pipeline = _pipeline(common.get_settings(), no_model=not model)
+    table = Table("set", "reconciler", "link P", "link R", "link F1", "disagreement R", "false differs")
+    for gold in scoring.load(gold_dir / "groups"):
+        sources = []
+        for key, path in gold["articles"].items():
+            source = sources_of(ROOT / path, pipeline)[0]
+            sources.append(type(source)(key, source.figures, source.text))
+        for name, reconciler in (("wirebrief", scoring.groups_of), ("degenerate", scoring.degenerate)):
+            s = {x.name: x.value for x in scoring.link_scores(gold, sources, reconciler)}
+            table.add_row(gold["id"], name, *(f"{s[k]:.2f}" for k in ("link_precision", "link_recall", "link_f1",
+                                                                     "disagreement_recall")),
+                          f"{s['false_differs']:.0f}")
+    out.print(table)
+    counts = []
+    for gold in scoring.load(gold_dir / "checks"):
+        source = sources_of(ROOT / gold["article"], pipeline)[0]
+        counts.append(scoring.check_matches(gold, source.figures, checks(source.figures, source.text)))
+    for score in scoring.check_scores(counts):
+        out.print(f"{score.name}: {score.value:.2f} ({score.explanation})")
