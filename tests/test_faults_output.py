@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import SEEDS
 from tests.servers import StubServer
+from tests.test_faults_batch import articles
 from typer.testing import CliRunner, Result
 
 from wirebrief import cli
@@ -28,12 +29,6 @@ from wirebrief.runs import batch
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
-
-def articles(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (folder / f"a{i:02d}.txt").write_text(f"Article {i}. The council approved {i + 2} new buses on Monday.")
-    return folder
 
 
 def summarize(*args: str | Path) -> Result:
