@@ -201,3 +201,21 @@ def test_a_remote_model_that_refuses_the_length_reads_half(settings: Settings, s
     assert brief["headline"] == "Council buys buses" and stub.calls == 2
     assert {120, 5, 4_000_000} <= {f["value"] for f in brief["figures"]}
     assert any("read only the first" in w for w in brief["warnings"])
+
+
+
+def test_a_one_sentence_table_of_numbers_gives_a_bounded_brief(settings: Settings) -> None:
+    """Issue 20 item 7: a legal one-sentence article of thousands of numbers gave a brief whose every figure quoted
+    the whole sentence (18 MB at 60 KB). Quotes are windows of the sentence with exact spans; the brief stays small."""
+    from wirebrief.brief.assemble import QUOTE_CAP
+    from wirebrief.llm.fake import FakeBackend, brief_reply
+    from wirebrief.pipeline import build_pipeline
+    from wirebrief.text.normalize import normalize
+
+    raw = "Headline\nThe survey counted " + ", ".join(f"{i} cars" for i in range(1, 3500))[:30_000] + " in all."
+    text = normalize(raw).text
+    brief = build_pipeline(settings, backend=FakeBackend([brief_reply()])).summarize(raw)
+    assert len(brief.figures) == settings.max_candidates
+    assert all(len(f.quote) <= QUOTE_CAP and text[f.quote_span[0]:f.quote_span[1]] == f.quote
+               and f.quote_span[0] <= f.span[0] < f.span[1] <= f.quote_span[1] for f in brief.figures)
+    assert len(brief.model_dump_json()) < 1_000_000

@@ -345,7 +345,8 @@ class Pipeline:
         asked = figures[:MODEL_LABELS]
         try:
             answer, more = self.labeller.generate(self._labels_prompt().render(**prompt_variables(asked)),
-                                                  labels_model(len(asked)), {})
+                                                  labels_model(len(asked)), {},
+                                                  max_tokens=LABEL_TOKENS * len(asked) + 16)
         except WirebriefError as exc:
             return figures, [f"the model's labelling step failed, the labels are the rules': {exc.message[:200]}"]
         stats.attempts += more.attempts
@@ -356,8 +357,11 @@ class Pipeline:
         return labelled + figures[len(asked):], warnings
 
 
-MODEL_LABELS = 40
+MODEL_LABELS = 30
 """Figures the model labels in one call; the rest of a long table keeps the rules' labels."""
+LABEL_TOKENS = 16
+"""Tokens one label may take (at most 60 characters, with its quotes and comma): the call's output cap, so a model
+that rambles ends in a refused answer (the rules' labels stand) in seconds, not at max_output_tokens."""
 
 
 _TEMPLATE_TOKENS = 64

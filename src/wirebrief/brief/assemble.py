@@ -24,9 +24,23 @@ _LEADING_NUMBER = re.compile(rf"^[$€£]?\d[\d.,]*\s*{_SCALE}?\s+(?=\S)(?!{_SCA
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?…])")
 
 
-def quote_for(sentences: list[tuple[int, int]], mention: NumberMention) -> tuple[int, int]:
+QUOTE_CAP = 600
+"""Longest quote: a sentence longer than this (a table read as one sentence) is quoted in a window around the
+figure, cut at spaces, with its exact ``quote_span`` (a 60 KB one-sentence list gave an 18 MB brief)."""
+
+
+def quote_for(sentences: list[tuple[int, int]], mention: NumberMention, text: str = "") -> tuple[int, int]:
     span = sentence_at(sentences, mention.start)
-    return (span[0], max(span[1], mention.end)) if span else (mention.start, mention.end)
+    start, end = (span[0], max(span[1], mention.end)) if span else (mention.start, mention.end)
+    if end - start <= QUOTE_CAP or not text:
+        return start, end
+    reach = max(0, (QUOTE_CAP - (mention.end - mention.start)) // 2)
+    lo, hi = max(start, mention.start - reach), min(end, mention.end + reach)
+    if lo > start and (space := text.find(" ", lo, mention.start)) >= 0:
+        lo = space + 1
+    if hi < end and (space := text.rfind(" ", mention.end, hi)) >= 0:
+        hi = space
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,7 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
         p = proposals.get(m.id) or Proposal(m.unit, None, None, None, None)
         if p.not_a_figure:
             continue
-        qs, qe = quote_for(article.sentences, m)
+        qs, qe = quote_for(article.sentences, m, article.text)
         labels = {"what": guard.what(p.what, m), "where": guard(p.where), "period": guard(p.period),
                   "source": guard(p.source)}
         figures.append(Figure(
@@ -90,7 +104,8 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, sai
     for f in figures:
         key = lexicon.unit_key(f.unit)
         weight = 3.0 if f.unit and (f.unit.isupper() or key in ("percent", "people")) else 2.0 if f.unit else 1.0
-        weights[f.quote_span] = weights.get(f.quote_span, 0.0) + weight
+        home = sentence_at(article.sentences, f.span[0]) or f.quote_span
+        weights[home] = weights.get(home, 0.0) + weight
     scored = []
     for rank, (start, end) in enumerate(article.sentences):
         if (start, end) not in weights:

@@ -21,14 +21,18 @@ from wirebrief.text.sentences import sentence_at
 
 _CLAUSE_BREAK = re.compile(r"[,;:()–—]|[.!?](?=\s|$)|\b(?:and|but|while|whereas|with|after|as|including)\b",
                            re.IGNORECASE)
+_CLAUSE_REACH = 300
+"""Characters a clause reaches on either side of a number."""
 _QUANTITY_KINDS = frozenset({"count", "money", "percent", "measure", "age", "temperature"})
 
 
 def clause_around(sentence: str, start: int, end: int) -> str:
     """The words of the clause of ``sentence`` that holds [start, end), without the number itself:
     '166 killed and 44 detained', around 44 → ' detained'."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
-    right = next((m.start() for m in _CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
+    floor = max(0, start - _CLAUSE_REACH)  # a clause is read within a window: a 60 KB list is no quadratic scan
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, floor, start)), default=floor)
+    ceiling = min(len(sentence), end + _CLAUSE_REACH)
+    right = next((m.start() for m in _CLAUSE_BREAK.finditer(sentence, end, ceiling)), ceiling)
     return sentence[left:start] + " " + sentence[end:right]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wirebrief.brief.schema import Figure
 from wirebrief.figures import lexicon
@@ -86,6 +87,7 @@ _PERIODS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=512)
 def period_in(text: str) -> Period | None:
     """The first period ``text`` states: 'first half of 2024' = 'January to June 2024' = H1 2024."""
     found: list[tuple[int, Period]] = []

@@ -19,7 +19,7 @@ from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.finder import find_numbers
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
-from wirebrief.figures.parse import noun_phrase, number_token, parser
+from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
 from wirebrief.figures.scope import Origin, Scope, abbreviations, article_scope, period_of, source_of, where_of
 
 if TYPE_CHECKING:
@@ -116,10 +116,10 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
         unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
     what = _with_subject(_with_reported(_what(number, noun, own, span), number, span), number, span)
-    if _is_age(doc.text, m, noun):
+    if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
-    directions[m.id] = direction(doc.text, m, number, span)
-    sent = number.sent
+    directions[m.id] = direction(text_of(doc), m, number, span)
+    sent = sentence_of(number)
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
@@ -237,7 +237,7 @@ def _in_name(number: Token, m: NumberMention) -> bool:
     """A bare integer right after a capitalised word, counting no noun after it, is part of a name: 'Halo 2
     sells', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'; 'Apple sold 500 iPods' and 'Manchester got 12
     buses' are counts ('number nine' is a rank, read elsewhere)."""
-    if m.unit or not m.raw.isdigit() or number.i == number.sent.start:
+    if m.unit or not m.raw.isdigit() or number.i == sentence_of(number).start:
         return False
     before = number.doc[number.i - 1]
     if not before.text[:1].isupper() or before.lower_ in _NOT_NAMES or before.ent_type_ == "DATE" \
@@ -295,9 +295,9 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
     if bare or generic or noun is not None and noun.lemma_.lower() in _ANAPHORS:
         # 'others', the '169,000 figure', or a number standing alone in a list ('65 flights on Thursday, 180 on
         # Friday', 'revised the number of jobs - to 139,000 instead of 96,000', 'from 350 to 400')
-        named = [t for t in number.sent if t.i < number.i and t.dep_ == "pobj" and t.pos_ == "NOUN"
+        named = [t for t in sentence_of(number) if t.i < number.i and t.dep_ == "pobj" and t.pos_ == "NOUN"
                  and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _GENERIC]
-        counted = [t.head for t in number.sent if t.i < t.head.i < number.i and t.dep_ == "nummod"
+        counted = [t.head for t in sentence_of(number) if t.i < t.head.i < number.i and t.dep_ == "nummod"
                    and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in _ANAPHORS | _GENERIC | _TIME_NOUNS]
         earlier = named or counted
         return (max(earlier, key=lambda t: t.i) if earlier else noun), noun
@@ -353,7 +353,7 @@ def _past_symbols(root: Token) -> Token:
 
 def _nearest_chunk(span: Span) -> str | None:
     """Failing a parse rule, the nearest noun phrase of the number's clause."""
-    sent = span.sent
+    sent = sentence_of(span.root)
     chunks = [c for c in sent.noun_chunks if (c.end <= span.start or c.start >= span.end)
               and c.root.pos_ == "NOUN" and not any(t.like_num for t in c)]
     near = [c for c in chunks if abs(c.start - span.end) <= 6 or abs(span.start - c.end) <= 6]

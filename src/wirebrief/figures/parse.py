@@ -4,8 +4,12 @@ label rule uses (the number's token, a noun with its modifiers, an entity's name
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -63,18 +67,63 @@ def governing_prep(tok: Token) -> str:
     return str(tok.head.lower_) if tok.dep_ == "pobj" else ""
 
 
+def memo(doc: Doc, key: object, make: Callable[[], T]) -> T:
+    """``make()`` once per parsed article: lookups a figure makes of its sentence or of the article are made once,
+    so the labels' time grows with the article, not with its figures times its sentence (a 60 KB one-sentence table
+    of numbers)."""
+    cache: dict[object, Any] = doc.user_data.setdefault("wirebrief", {})
+    if key not in cache:
+        cache[key] = make()
+    return cast(T, cache[key])
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined once (spaCy joins every token's text on each access)."""
+    return memo(doc, "text", lambda: str(doc.text))
+
+
+def entity_at(tok: Token) -> Span | None:
+    doc = tok.doc
+    index = memo(doc, "entity_index", lambda: {i: e for e in doc.ents for i in range(e.start, e.end)})
+    return index.get(tok.i)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    return memo(doc, "sentences", lambda: list(doc.sents))
+
+
+def sentence_of(tok: Token) -> Span:
+    """``tok.sent`` by bisection (spaCy's walks the sentence for every call)."""
+    sents = sentences(tok.doc)
+    starts = memo(tok.doc, "sentence_starts", lambda: [s.start for s in sents])
+    return sents[max(0, bisect_right(starts, tok.i) - 1)]
+
+
+def before(sent: Span, n: int) -> list[Span]:
+    """The ``n`` sentences before ``sent``, nearest last."""
+    sents = sentences(sent.doc)
+    starts = memo(sent.doc, "sentence_starts", lambda: [s.start for s in sents])
+    at = bisect_right(starts, sent.start) - 1
+    return sents[max(0, at - n):max(0, at)]
+
+
+def ents_of(sent: Span) -> list[Span]:
+    return memo(sent.doc, ("ents", sent.start, sent.end), lambda: list(sent.ents))
+
+
 def entity_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = entity_at(tok)
     return canonical_place(str(ent.text)) if ent is not None else str(tok.text)
 
 
 def is_named(tok: Token) -> bool:
-    return any(e.start <= tok.i < e.end and e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in tok.doc.ents)
+    ent = entity_at(tok)
+    return ent is not None and ent.label_ in ("PERSON", "ORG", "NORP", "GPE")
 
 
 def name_of(tok: Token) -> str:
     """An entity's name when the phrase has one, else the head noun with its compounds."""
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = entity_at(tok)
     if ent is not None:
         return str(ent.text).removeprefix("the ").removeprefix("The ")
     return noun_phrase(tok) if tok.pos_ in ("NOUN", "PROPN") else str(tok.text)

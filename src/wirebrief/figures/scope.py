@@ -4,6 +4,7 @@ context that scopes it, else from the article when it is about one place (:func:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,11 +14,15 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.parse import (
     PLACE_LABELS,
     PRONOUNS,
+    before,
     canonical_place,
     entity_text,
+    ents_of,
     governing_prep,
     is_named,
+    memo,
     name_of,
+    text_of,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +98,11 @@ def article_scope(doc: Doc) -> Scope:
 
 def places_in(span: Span) -> list[Span]:
     """The places of a span: the parser's GPE/LOC entities, and country or region names it missed."""
-    found = [e for e in span.ents if e.label_ in PLACE_LABELS]
+    return memo(span.doc, ("places", span.start, span.end), lambda: _places_in(span))
+
+
+def _places_in(span: Span) -> list[Span]:
+    found = [e for e in ents_of(span) if e.label_ in PLACE_LABELS]
     taken = {i for e in found for i in range(e.start, e.end)}
     doc = span.doc
     for i in range(span.start, span.end):
@@ -130,13 +139,13 @@ def where_of(sent: Span, span: Span, scope: Scope) -> tuple[str | None, Origin |
 def _paragraph_place(sent: Span) -> str | None:
     """The place a sentence's paragraph opened with: up to three sentences back, no line break between."""
     doc = sent.doc
-    earlier = [s for s in doc.sents if s.end <= sent.start][-1:]
+    earlier = before(sent, 1)
     first = next((t for t in sent if not t.is_space), sent[0])
-    for before in earlier:
-        between = doc.text[before.end_char - 1:first.idx]
-        if "\n" in between or before.text[:1] in "\"'“‘" or any(t.text in "\"“”" for t in before[:3]):
+    for prior in earlier:
+        between = text_of(doc)[prior.end_char - 1:first.idx]
+        if "\n" in between or prior.text[:1] in "\"'“‘" or any(t.text in "\"“”" for t in prior[:3]):
             return None
-        if found := _fronted_place(before):
+        if found := _fronted_place(prior):
             return found
     return None
 
@@ -158,10 +167,7 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     """The time the text ties to the figure: a date right after it ('180 on Friday', '6% in 2003'), else one that
     opens its sentence ('Last year, …', 'In 2004 …'), else one in its clause with no other figure between them.
     Not a date that only qualifies a noun ('this year's nominees'), an ordinal or a rate."""
-    dates = [e for e in sent.ents if e.label_ == "DATE" and is_period(e)
-             and (e.end <= span.start or e.start >= span.end) and e.root.dep_ != "poss"
-             and not any(e.start_char < b and a < e.end_char for a, b in avoid)
-             and not e.text.lower().endswith(("'s", "’s"))]
+    dates = [e for e in _dates(sent, avoid) if e.end <= span.start or e.start >= span.end]
     if not dates:
         return None
     doc = sent.doc
@@ -179,6 +185,23 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
         if verb is not None and _clause_verb(e.root) == verb and not any(lo <= a and b <= hi for a, b in others):
             return str(e.text)
     return None
+
+
+def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
+    """The sentence's dates that can be a figure's period: no figure inside them, no possessive, no ordinal or rate
+    (once per sentence: ``avoid`` is the article's figures, the same for all of them)."""
+    def make() -> list[Span]:
+        spans = sorted(avoid)
+        found = []
+        for e in ents_of(sent):
+            if e.label_ != "DATE" or not is_period(e) or e.root.dep_ == "poss" or e.text.lower().endswith(
+                    ("'s", "’s")):
+                continue
+            at = bisect_left(spans, (e.end_char, -1))
+            if not any(a < e.end_char and e.start_char < b for a, b in spans[max(0, at - 8):at]):
+                found.append(e)
+        return found
+    return memo(sent.doc, ("dates", sent.start, sent.end), make)
 
 
 def _clause_verb(tok: Token) -> Token | None:
@@ -200,9 +223,8 @@ def source_of(sent: Span, figure: Token) -> tuple[str | None, Origin | None]:
         return None, None
     if found.lower() not in PRONOUNS:
         return found, "sentence"
-    doc = sent.doc
-    for before in reversed([s for s in doc.sents if s.end <= sent.start][-3:]):
-        named = attribution(before)
+    for earlier in reversed(before(sent, 3)):
+        named = attribution(earlier)
         if named is not None and named.lower() not in PRONOUNS:
             return named, "context"
     return None, None
@@ -252,22 +274,31 @@ def attribution(sent: Span, figure: Token | None = None) -> str | None:
     that covers it: the figure is in what X said ('NHTSA said the recall involves 155,465 pickups'), or X's
     saying hangs off the figure's clause ('…155,465 pickups, NHTSA said'); 'Van Gisbergen added 18 points' and
     'Irish trailed by two points and Gold said: …' attribute nothing to the figure."""
+    according, sayings = memo(sent.doc, ("sayings", sent.start, sent.end), lambda: _sayings(sent))
+    if according is not None:
+        return according
+    for tok, subject in sayings:
+        if figure is None or _covers(tok, figure):
+            return name_of(subject)
+    return None
+
+
+def _sayings(sent: Span) -> tuple[str | None, list[tuple[Token, Token]]]:
+    """A sentence's 'according to X', and its reporting verbs with a subject that can be a source."""
     for tok in sent:
         if tok.lower_ == "according":
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None:
-                return name_of(obj)
+                return name_of(obj), []
+    found = []
     for tok in sent:
         if tok.pos_ == "VERB" and tok.lemma_ in _REPORTING:
             subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is None or not (is_named(subject) or subject.lemma_.lower() in _SOURCE_NOUNS
-                                       or subject.lower_ in PRONOUNS):
-                continue
-            if figure is not None and not _covers(tok, figure):
-                continue
-            return name_of(subject)
-    return None
+            if subject is not None and (is_named(subject) or subject.lemma_.lower() in _SOURCE_NOUNS
+                                        or subject.lower_ in PRONOUNS):
+                found.append((tok, subject))
+    return None, found
 
 
 def _covers(saying: Token, figure: Token) -> bool:

@@ -111,9 +111,11 @@ class StructuredLLM:
         return completion
 
     def generate(
-        self, messages: list[dict[str, str]], response_model: type[T], context: dict[str, Any]
+        self, messages: list[dict[str, str]], response_model: type[T], context: dict[str, Any],
+        max_tokens: int | None = None,
     ) -> tuple[T, CallStats]:
-        """One structured answer, validated by ``response_model`` with ``context``; stats for every attempt."""
+        """One structured answer, validated by ``response_model`` with ``context``; stats for every attempt.
+        ``max_tokens`` caps this answer below the setting (the labelling step's is sized by its figures)."""
         stats = CallStats()
         token = _current.set(stats)
         try:
@@ -123,7 +125,7 @@ class StructuredLLM:
                 max_retries=self.settings.reasks,
                 context=context,
                 temperature=self.settings.temperature,
-                max_tokens=self.settings.max_output_tokens,
+                max_tokens=min(max_tokens or self.settings.max_output_tokens, self.settings.max_output_tokens),
             )
             return result, stats
         except InstructorRetryException as exc:
