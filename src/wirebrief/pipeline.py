@@ -287,9 +287,8 @@ class Pipeline:
         figures, figure_warnings = [f.model_copy() for f in parts.figures], list(parts.figure_warnings)
         found = [c.model_copy() for c in parts.checks]
         if self.label_mode == "model" and figures:
-            figures, label_warnings = self._model_labels(figures, doc.text, stats)
+            figures, label_warnings = self._model_labels(figures, doc.text, stats)  # `what` only: the checks stand
             figure_warnings += label_warnings
-            found = figure_checks(figures, doc.text)
         headline, summary, prose_warnings = checked_prose(draft, article)
         ident = self.backend.identity
         return Brief(
@@ -349,10 +348,7 @@ class Pipeline:
                                                   max_tokens=LABEL_TOKENS * len(asked) + 16)
         except WirebriefError as exc:
             return figures, [f"the model's labelling step failed, the labels are the rules': {exc.message[:200]}"]
-        stats.attempts += more.attempts
-        stats.model_ms += more.model_ms
-        for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-            setattr(stats.usage, name, getattr(stats.usage, name) + getattr(more.usage, name))
+        stats.add(more)
         labelled, warnings = apply(asked, answer, text)
         return labelled + figures[len(asked):], warnings
 

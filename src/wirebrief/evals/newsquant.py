@@ -140,7 +140,7 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-5)
 
 
-_SUBUNITS = {"cent": 0.01, "sen": 0.01, "penny": 0.01, "pence": 0.01, "point per game": 1.0}
+_SUBUNITS = {"cent": 0.01, "sen": 0.01, "penny": 0.01, "pence": 0.01}
 """CQE counts '19 cents' as 19 cent; the finder reads it as 0.19 of the currency: the same amount."""
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
-from wirebrief.figures.finder import find_numbers
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
@@ -170,9 +169,7 @@ def _with_subject(what: str | None, number: Token, span: Span) -> str | None:
     if not phrase:
         return what
     have = {w.lower() for w in (what or "").split()}
-    words = re.sub(r"\s*-\s*", "-", phrase).split()
-    new = [w for w in words if w.lower() not in have and not any(find_numbers(part) for part in w.split("-"))]
-
+    new = [w for w in phrase.split() if w.lower() not in have]
     if not new:
         return what
     joined = [*new, *(what or "").split()] if subject.i < number.i else [*(what or "").split(), *new]

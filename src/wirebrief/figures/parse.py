@@ -9,6 +9,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from wirebrief.figures.number_words import WORD_FORMS
+
 T = TypeVar("T")
 
 if TYPE_CHECKING:
@@ -56,7 +58,8 @@ def number_token(span: Span) -> Token:
 
 def noun_phrase(noun: Token) -> str:
     """The noun with its compounds and adjectives ('United States military', 'pre-tax profit'), no numbers."""
-    keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"]
+    keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"
+            and t.lower_ not in WORD_FORMS]  # 'Fly-half Goode': a number word would empty the label
     phrase = " ".join([*(noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep), noun.text])
     return re.sub(r"\s+-\s+", "-", phrase)  # 'pre - tax' as written: 'pre-tax'
 

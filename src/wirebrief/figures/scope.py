@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -47,8 +47,6 @@ class Scope:
     """What holds for the whole article unless a sentence says otherwise: its one place, when it is about one."""
 
     where: str | None
-    source: str | None
-    """The source it quotes most (kept for explanations; a figure takes a source only from its own passage)."""
 
 
 Origin = Literal["sentence", "context", "article"]
@@ -91,9 +89,7 @@ def article_scope(doc: Doc) -> Scope:
         if len(keys) == 1 or (n >= 3 and n / sum(keys.values()) >= 0.8):
             where = max((name for name in places if " ".join(sorted(lexicon.place_key(name))) == top),
                         key=lambda name: places[name])
-    sources = Counter(s for sent in doc.sents if (s := attribution(sent)) and s.lower() not in PRONOUNS)
-    source = sources.most_common(1)[0][0] if sources else None
-    return Scope(where=where, source=source)
+    return Scope(where=where)
 
 
 def places_in(span: Span) -> list[Span]:
@@ -137,7 +133,7 @@ def where_of(sent: Span, span: Span, scope: Scope) -> tuple[str | None, Origin |
 
 
 def _paragraph_place(sent: Span) -> str | None:
-    """The place a sentence's paragraph opened with: up to three sentences back, no line break between."""
+    """The place the sentence before opened with ('In Syria, …'), in the same paragraph and not a quote."""
     doc = sent.doc
     earlier = before(sent, 1)
     first = next((t for t in sent if not t.is_space), sent[0])
@@ -236,18 +232,6 @@ _NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each
 
 def is_period(entity: Span) -> bool:
     return _NOT_PERIODS.fullmatch(entity.text) is None
-
-
-def nearest_entity(sent: Span, span: Span, labels: tuple[str, ...], avoid: Sequence[tuple[int, int]] = (),
-                    keep: Callable[[Span], bool] = lambda _: True) -> str | None:
-    """The entity of those labels nearest the number in its sentence, not overlapping it or another figure
-    ('Almost a quarter' is a share, not a date)."""
-    ents = [e for e in sent.ents if e.label_ in labels and (e.end <= span.start or e.start >= span.end)
-            and not any(e.start_char < b and a < e.end_char for a, b in avoid) and keep(e)]
-    if not ents:
-        return None
-    best = min(ents, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
-    return str(best.text)
 
 
 _LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "outside", "around"}

@@ -50,6 +50,14 @@ class CallStats:
     model_ms: float = 0.0
     last_output: str | None = None
 
+    def add(self, other: CallStats) -> None:
+        """Another call's cost (the labelling step's) counted in this brief's."""
+        self.attempts += other.attempts
+        self.model_ms += other.model_ms
+        self.usage.prompt_tokens += other.usage.prompt_tokens
+        self.usage.completion_tokens += other.usage.completion_tokens
+        self.usage.total_tokens = self.usage.prompt_tokens + self.usage.completion_tokens
+
 
 _current: contextvars.ContextVar[CallStats] = contextvars.ContextVar("wirebrief_call_stats")
 
