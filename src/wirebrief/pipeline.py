@@ -142,6 +142,8 @@ class Pipeline:
     """The memo is shared by request threads; normalization runs outside the lock."""
     _parts: dict[str, CodeParts] = field(init=False, default_factory=dict, repr=False)
     _parts_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+    _parts_making: dict[str, threading.Lock] = field(init=False, default_factory=dict, repr=False)
+    """One gate per key being made: a second request for it waits, another article does not."""
 
     def __post_init__(self) -> None:
         self.llm = StructuredLLM(self.backend, self.settings)
@@ -254,13 +256,23 @@ class Pipeline:
 
     def code_parts(self, doc: Document, key: str | None = None) -> CodeParts:
         """The first step, no model: normalize → figures → labels by rules → checks (what a stream sends first).
-        Remembered per cache key, so a stream's early figures and the worker's brief are made once."""
-        with self._parts_lock:  # one at a time: the parser is not known to be thread-safe
-            parts = self._parts.get(key) if key is not None else None
+        Remembered per cache key, and made once per key (a stream's early figures and the worker's brief share
+        it); different articles are made at once (one lock for all had lined up --concurrency's parses before
+        their model calls)."""
+        if key is None:
+            return self._code_parts(doc)
+        with self._parts_lock:
+            if (made := self._parts.get(key)) is not None:
+                return made
+            gate = self._parts_making.setdefault(key, threading.Lock())
+        with gate:
+            with self._parts_lock:
+                parts = self._parts.get(key)
             if parts is None:
                 parts = self._code_parts(doc)
-                if key is not None:
+                with self._parts_lock:
                     self._parts[key] = parts
+                    self._parts_making.pop(key, None)
                     if len(self._parts) > 64:
                         self._parts.pop(next(iter(self._parts)))
         return parts
