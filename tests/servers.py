@@ -49,17 +49,19 @@ def completion(content: dict[str, Any], finish_reason: str = "stop") -> dict[str
 
 
 def labels_for(body: bytes) -> dict[str, Any] | None:
-    """The answer to a labelling request (its schema asks for ``what``): each figure's suggestion, echoed."""
+    """The answer to a labelling request (its schema is FigureLabels: a label under each figure's number): each
+    figure's suggestion, echoed."""
     try:
         request = json.loads(body)
     except ValueError:
         return None
     fmt = request.get("response_format") or {}
     schema = (fmt.get("json_schema") or {}).get("schema") or {}
-    if "what" not in schema.get("properties", {}):
+    if schema.get("title") != "FigureLabels":
         return None
-    prompt = " ".join(str(m.get("content", "")) for m in request.get("messages", []))
-    return {"what": [line.split("suggestion:", 1)[1].strip() for line in prompt.splitlines() if "suggestion:" in line]}
+    prompt = "\n".join(str(m.get("content", "")) for m in request.get("messages", []))
+    said = [line.split("(suggestion:", 1)[1].strip()[:-1] for line in prompt.splitlines() if "(suggestion:" in line]
+    return {key: label for key, label in zip(schema["properties"], said, strict=False)}
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from tests.conftest import brief_reply, seed_text
 
-from wirebrief.brief.labelling import apply, labels_model, refusal
+from wirebrief.brief.labelling import apply, labels_model, passages, refusal
 from wirebrief.brief.schema import Figure
 from wirebrief.errors import BackendError
 from wirebrief.llm.fake import FakeBackend
@@ -29,8 +29,8 @@ def labelling(labels: list[str] | Exception) -> Any:
             return prose(request)
         if isinstance(labels, Exception):
             raise labels
-        n = schema["schema"]["properties"]["what"]["minItems"]
-        return {"what": (labels + ["-"] * n)[:n]}
+        keys = list(schema["schema"]["properties"])
+        return dict(zip(keys, labels + ["-"] * len(keys), strict=False))
 
     return reply
 
@@ -95,8 +95,27 @@ def test_the_label_mode_is_in_the_cache_key(settings: Settings) -> None:
 
 
 def test_the_schema_asks_for_exactly_one_label_per_figure() -> None:
-    schema = labels_model(3).model_json_schema()["properties"]["what"]
-    assert schema["minItems"] == schema["maxItems"] == 3 and schema["items"]["maxLength"] <= 60
+    schema = labels_model(3).model_json_schema()
+    assert schema["required"] == ["1", "2", "3"] and all(p["maxLength"] <= 60 for p in schema["properties"].values())
+    # no other key: a grammar that allows more lets a small model go on with keys of its own until max_tokens
+    assert schema["additionalProperties"] is False
+
+
+def test_each_figure_is_marked_with_its_number_and_a_sentence_is_shown_once() -> None:
+    quote = "Of 28 operations, seven killed militants."
+    figs = [Figure(value=v, raw=r, unit=None, what=w, qualifier="exact", quote=quote, span=(a, a + len(r)),
+                   quote_span=(0, len(quote))) for v, r, w, a in ((28, "28", "operations", 3), (7, "seven",
+                                                                   "militants killed", 18))]
+    (passage,) = passages(figs)
+    assert passage.sentence == "Of ⟦1: 28⟧ operations, ⟦2: seven⟧ killed militants."
+    assert [(i.n, i.rules) for i in passage.figures] == [(1, "operations"), (2, "militants killed")]
+
+
+def test_a_label_that_starts_with_its_figure_is_the_rest() -> None:
+    f = Figure(value=9000, raw="over 9,000", unit="detainee", what="ISIS detainees held", qualifier="more than",
+               quote="They held over 9,000 ISIS detainees in camps.", span=(10, 20), quote_span=(0, 45))
+    (out,), warnings = apply([f], labels_model(1)(label_1="over 9,000 ISIS detainees held in camps"), f.quote)
+    assert out.what == "ISIS detainees held in camps" and out.label_from["what"] == "model" and not warnings
 
 
 def test_apply_never_touches_values_or_spans() -> None:
@@ -104,5 +123,5 @@ def test_apply_never_touches_values_or_spans() -> None:
                quote="The killing of seven ISIS militants.", span=(15, 20), quote_span=(0, 36))
     text = "The killing of seven ISIS militants."
     assert refusal("ISIS militants killed", f, text) is None
-    (out,), _ = apply([f], labels_model(1)(what=["ISIS militants killed"]), text)
+    (out,), _ = apply([f], labels_model(1)(label_1="ISIS militants killed"), text)
     assert (out.value, out.raw, out.span, out.quote) == (f.value, f.raw, f.span, f.quote)
