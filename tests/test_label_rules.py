@@ -92,9 +92,24 @@ def test_a_date_that_qualifies_a_noun_is_no_period(pipeline: Pipeline) -> None:
     ("The largest recall involves 155,465 pickups, police said.", "155,465", "police"),
     ("Van Gisbergen added 18 points.", "18", None),  # adding points is no saying
     ("Irish trailed by two points at the break and Gold said: \"We lived with the best.\"", "two", None),
+    ("Lopez kicked the penalty to become the first player to reach 500 points.", "500", None),
+    ("Prices rose 3%, according to the energy regulator Enerwatch.", "3%", "Enerwatch"),  # the name beside the noun
+    ("The farm minister, Anna Berg, said 40 farms had closed.", "40", "Anna Berg"),
+    ("According to figures gathered by Statlane, 12% of homes use solar.", "12%", "Statlane"),
+    ("\"We sold 90 buses,\" Veltra's statement said.", "90", "Veltra"),  # whose statement
+    ("Korvex has a 60% share of the market and said it expected to sell two million units.", "two million",
+     "Korvex"),  # the subject of the verb 'said' shares
+    ("Growth was 4.7%, with the central bank predicting 4% growth this year.", "4%", "central bank"),
 ])
 def test_a_source_only_for_what_it_says(pipeline: Pipeline, text: str, raw: str, source: str | None) -> None:
     assert figures(pipeline, text)[raw].source == source
+
+
+def test_the_group_is_who_the_article_named_before(pipeline: Pipeline) -> None:
+    text = ("A cross-party group of MPs published a plan. The group says it can win 92 votes.\n\n"
+            "A separate survey by Pollmark last week asked shoppers. The poll found that 59% wanted more gadgets.")
+    found = figures(pipeline, text)
+    assert found["92"].source == "cross-party group" and found["59%"].source == "Pollmark"
 
 
 def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> None:

@@ -83,8 +83,14 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
         proposals[i] = replace(proposals[i], change=moved.change, baseline=moved.baseline, not_a_range=partner)
         if partner and moved.baseline_of is not None:
             proposals[moved.baseline_of] = replace(proposals[moved.baseline_of], not_a_range=True)
-    return {i: replace(p, source=short.get(p.source.lower(), p.source)) if p.source else p
+    return {i: replace(p, source=short.get(_name_key(p.source), p.source)) if p.source else p
             for i, p in proposals.items()}
+
+
+def _name_key(name: str) -> str:
+    """A name as :func:`abbreviations` keys it: lower case, no dots, no leading 'the' ('U.S. Central Command' →
+    'us central command')."""
+    return re.sub(r"^the\s+", "", name.lower().replace(".", ""))
 
 
 _IN_BRACKETS_AFTER = re.compile(r"\s*\((?:[^()]{0,40}[;,/]\s*)?(?:about\s+|around\s+|roughly\s+)?")
