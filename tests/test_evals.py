@@ -249,3 +249,14 @@ def test_eval_score_scores_any_jsonl(tmp_path: Path) -> None:
     records.write_text("not json\n")
     bad = runner.invoke(cli.app, ["eval", "score", str(records)])
     assert bad.exit_code == 2 and "not a brief record" in bad.output
+
+
+@pytest.mark.parametrize(("predicted", "gold", "agrees"), [
+    ("2004", "2005", False),  # a period's numbers count: content words alone made any two years agree
+    ("last year", "next year", False),
+    ("until 2006", "2006", True),
+    ("between 2005 and 2008", "2005 to 2008", True),
+    ("2004", None, False),  # filled where the gold has none
+])
+def test_a_period_agrees_only_with_the_same_time(predicted: str, gold: str | None, agrees: bool) -> None:
+    assert scorers.field_agrees("period", predicted, gold) is agrees

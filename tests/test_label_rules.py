@@ -87,6 +87,17 @@ def test_a_date_that_qualifies_a_noun_is_no_period(pipeline: Pipeline) -> None:
     assert found["$90m"].period is None
 
 
+@pytest.mark.parametrize(("text", "raw", "period"), [
+    ("Donors have given more than $20 billion since 2014.", "more than $20 billion", "since 2014"),
+    ("The deal lets Ankara defer loans worth $3.7m until 2006.", "$3.7m", "until 2006"),
+    ("Volvo is recalling 9,300 wagons from the 2004 model year.", "9,300", None),  # the cars' name, not a time
+    ("Volvo is also recalling 1,200 vans from the 2005 model years.", "1,200", None),
+    ("On Tuesday, the agency reported that from March to May the rebels staged 41 raids.", "41", "March to May"),
+])
+def test_a_period_the_text_ties_to_the_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
+    assert figures(pipeline, text)[raw].period == period
+
+
 @pytest.mark.parametrize(("text", "raw", "source"), [
     ("The regulator said the largest recall involves 155,465 pickups.", "155,465", "regulator"),
     ("The largest recall involves 155,465 pickups, police said.", "155,465", "police"),

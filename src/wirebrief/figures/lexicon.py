@@ -107,6 +107,16 @@ def content(text: str | None) -> set[str]:
     return {stem(w) for w in words(text) if w not in STOP and len(w) > 1}
 
 
+_PERIOD_WORD = re.compile(r"[a-z]+|\d+")
+_PERIOD_STOP = frozenset("the of and a an in on at to from for during between over within throughout".split())
+
+
+def period_key(text: str | None) -> set[str]:
+    """The words of a period that tell periods apart, numbers and 'last'/'next'/'this' kept: '2004' ≠ '2005', 'last
+    year' ≠ 'next year'; 'between 2005 and 2008' = '2005 to 2008'."""
+    return {stem(w) for w in _PERIOD_WORD.findall(text.lower())} - _PERIOD_STOP if text else set()
+
+
 def events(text: str | None) -> set[str]:
     """The event groups a phrase names, in any inflection ('operatives killed' → {'kill'}; 'gaining' → {'rise'})."""
     return {group for w in words(text) if (group := _EVENT_OF.get(w) or _event_stems().get(stem(w)))}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _REPORTING = {"say", "report", "announce", "estimate", "expect", "project", "tell", "reveal", "disclose", "state",
               "claim", "add", "note", "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate",
-              "believe", "publish", "suggest", "argue", "admit", "explain"}
+              "believe", "publish", "suggest", "argue", "admit", "explain", "affirm"}
 
 
 _SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
@@ -172,17 +172,52 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     for e in dates:
         if e.start >= span.end and e.start - span.end <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
                                                                    for t in doc[span.end:e.start]):
-            return str(e.text)
-    opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start]
-    if opening:
-        return str(opening[0].text)
-    others = [(a, b) for a, b in avoid if not (a >= span.start_char and b <= span.end_char)]
+            return _period_text(e)
     verb = _clause_verb(span.root)
+    opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start
+               and not _dates_the_saying(e, verb)]
+    if opening:
+        return _period_text(opening[0])
+    others = [(a, b) for a, b in avoid if not (a >= span.start_char and b <= span.end_char)]
     for e in sorted(dates, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end))):
         lo, hi = min(e.end_char, span.start_char), max(e.start_char, span.end_char)
         if verb is not None and _clause_verb(e.root) == verb and not any(lo <= a and b <= hi for a, b in others):
-            return str(e.text)
+            return _period_text(e)
     return None
+
+
+_BOUNDS = {"since", "until", "till", "before", "after"}
+"""Prepositions that change what a date means for a figure: '$20bn since 2014' is not '$20bn in 2014'."""
+
+
+def _period_text(date: Span) -> str:
+    """The date as the figure's period: with a bounding preposition ('since 2014'), and both ends of a 'from March
+    to May' the parser read as two dates."""
+    prep = governing_prep(date.root)
+    if prep in _BOUNDS:
+        return f"{prep} {date.text}"
+    root = date.root
+    to = root.head if prep in ("to", "until") else next((c for c in root.children if c.lower_ in ("to", "until")),
+                                                         None)
+    if prep == "from" and root.head.i != root.i:
+        to = next((c for c in root.head.children if c.lower_ in ("to", "until")), to)
+    start = root.head.head if prep in ("to", "until") else root.head
+    if to is not None and start.lower_ == "from" and start.i < to.i:
+        first = next((c for c in start.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
+        last = next((c for c in to.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
+        if first is not None and last is not None:
+            doc = date.doc
+            end = max(last.i, *(t.i for t in last.subtree if t.ent_type_ == "DATE"))
+            return text_of(doc)[doc[first.left_edge.i if first.left_edge.ent_type_ == "DATE" else first.i].idx:
+                                doc[end].idx + len(doc[end])]
+    return str(date.text)
+
+
+def _dates_the_saying(date: Span, verb: Token | None) -> bool:
+    """An opening date that dates the reporting of the figure, not the figure: 'On Wednesday, CENTCOM reported
+    that from January to June the group claimed 153 attacks'."""
+    said = _clause_verb(date.root)
+    return said is not None and said != verb and said.lemma_ in _REPORTING
 
 
 def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
@@ -193,13 +228,17 @@ def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
         found = []
         for e in ents_of(sent):
             if e.label_ != "DATE" or not is_period(e) or e.root.dep_ == "poss" or e.text.lower().endswith(
-                    ("'s", "’s")):
+                    ("'s", "’s")) or _MODEL_YEAR.match(text_of(sent.doc), e.end_char) or "model year" in e.text:
                 continue
             at = bisect_left(spans, (e.end_char, -1))
             if not any(a < e.end_char and e.start_char < b for a, b in spans[max(0, at - 8):at]):
                 found.append(e)
         return found
     return memo(sent.doc, ("dates", sent.start, sent.end), make)
+
+
+_MODEL_YEAR = re.compile(r"\s+model[\s-]+years?\b", re.IGNORECASE)
+"""'from the 2004 model year': the cars' name, not the figure's time."""
 
 
 def _clause_verb(tok: Token) -> Token | None:
@@ -228,8 +267,10 @@ def source_of(sent: Span, figure: Token) -> tuple[str | None, Origin | None]:
     return None, None
 
 
-_NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*", re.IGNORECASE)
-"""DATE entities that are not the time a figure covers: an ordinal ('the 12th time') or a rate ('two hours a week')."""
+_NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*"
+                          r"|(?:years|months|weeks|days|hours|decades)", re.IGNORECASE)
+"""DATE entities that are not the time a figure covers: an ordinal ('the 12th time'), a rate ('two hours a week'), a
+bare time noun ('years', left of '2005 model years')."""
 
 
 def is_period(entity: Span) -> bool:
