@@ -17,6 +17,7 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("Halo 2 sold five million copies, and Internet Explorer 7 is due.", {"2", "7"}, {"five million"}),
     ("GM is recalling 20,000 pickups from the 2004 and 2005 model years.", {"2004", "2005"}, {"20,000"}),
     ("The 1999 agreement created 2000 new jobs.", {"1999"}, {"2000"}),
+    ("The Sony Xperia Tab 4 Max costs $300.", {"4"}, {"$300"}),  # a name that goes on after the number
     ("Bekele, the Olympic 10,000m champion, ran 400m in training.", {"10,000m"}, set()),
     ("Replacements: Everitt for Mapletoft (53), Reid for Murphy (47). The club sold 300 tickets.", {"53", "47"},
      {"300"}),

@@ -239,7 +239,7 @@ _NOT_NAMES = {"no", "number", "the", "a", "an", "and", "or", "but", "of", "to", 
 def _in_name(number: Token, m: NumberMention) -> bool:
     """A bare integer right after a capitalised word, counting no noun after it, is part of a name: 'Halo 2
     sells', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'; 'Apple sold 500 iPods' and 'Manchester got 12
-    buses' are counts ('number nine' is a rank, read elsewhere)."""
+    buses' are counts ('number nine' is a rank, read elsewhere); 'Galaxy Note 20 Ultra' is a name that goes on."""
     if m.unit or not m.raw.isdigit() or number.i == sentence_of(number).start:
         return False
     before = number.doc[number.i - 1]
@@ -247,7 +247,8 @@ def _in_name(number: Token, m: NumberMention) -> bool:
             or before.is_sent_start and before.pos_ not in ("PROPN",):
         return False
     head = number.head
-    return not (head.i > number.i and head.pos_ in ("NOUN", "PROPN"))
+    named_after = head.pos_ == "PROPN" and head.text[:1].isupper()  # 'Galaxy Note 20 Ultra': the name goes on
+    return not (head.i > number.i and head.pos_ in ("NOUN", "PROPN") and not named_after)
 
 
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
