@@ -145,3 +145,8 @@ def test_every_filled_label_says_where_it_came_from(pipeline: Pipeline) -> None:
     for f in figures(pipeline, "In Chad, 40 soldiers were killed last week, officials said.").values():
         filled = {k for k in ("what", "where", "period", "source") if getattr(f, k)}
         assert filled == set(f.label_from), (f.raw, f.label_from)
+
+
+def test_a_source_is_named_as_the_article_shortens_it_however_it_is_dotted(pipeline: Pipeline) -> None:
+    text = "The U.S. Central Command (CENTCOM) began the review. U.S. Central Command said 40 raids took place."
+    assert figures(pipeline, text)["40"].source == "CENTCOM"

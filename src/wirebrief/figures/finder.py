@@ -76,7 +76,7 @@ _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top",
                   "x", "than", "of", "in", "per", "between"}
 """Lower-case words before a hyphen and a number that do not make it a model name ('mid-1990s', 'over-50s')."""
 _NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
-_MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
+MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
 _EVENT_WORDS = re.compile(r"\W*(?:[a-z]+\s+){0,2}(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
                           r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
 _NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
@@ -167,7 +167,7 @@ def _calendar(d: _Draft, text: str) -> Kind | None:
                                or _MONTH_AFTER.match(text, d.end)):
         return "date"
     if len(d.core.text) == 4 and 1800 <= d.value <= 2100:
-        if _MODEL_YEAR.match(text, d.end):
+        if MODEL_YEAR.match(text, d.end):
             return "year"  # 'the 2004 and 2005 model years'
         nxt = _NEXT_WORD.match(text, d.end)
         counts_a_noun = nxt is not None and nxt.group(1).islower() and nxt.group(1) not in _NOT_NOUNS

@@ -19,7 +19,16 @@ from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
-from wirebrief.figures.scope import Origin, Scope, abbreviations, article_scope, period_of, source_of, where_of
+from wirebrief.figures.scope import (
+    Origin,
+    Scope,
+    abbreviations,
+    article_scope,
+    name_key,
+    period_of,
+    source_of,
+    where_of,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -83,14 +92,8 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
         proposals[i] = replace(proposals[i], change=moved.change, baseline=moved.baseline, not_a_range=partner)
         if partner and moved.baseline_of is not None:
             proposals[moved.baseline_of] = replace(proposals[moved.baseline_of], not_a_range=True)
-    return {i: replace(p, source=short.get(_name_key(p.source), p.source)) if p.source else p
+    return {i: replace(p, source=short.get(name_key(p.source), p.source)) if p.source else p
             for i, p in proposals.items()}
-
-
-def _name_key(name: str) -> str:
-    """A name as :func:`abbreviations` keys it: lower case, no dots, no leading 'the' ('U.S. Central Command' →
-    'us central command')."""
-    return re.sub(r"^the\s+", "", name.lower().replace(".", ""))
 
 
 _IN_BRACKETS_AFTER = re.compile(r"\s*\((?:[^()]{0,40}[;,/]\s*)?(?:about\s+|around\s+|roughly\s+)?")

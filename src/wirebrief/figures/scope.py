@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from wirebrief.figures import lexicon
+from wirebrief.figures.finder import MODEL_YEAR
 from wirebrief.figures.parse import (
     PLACE_LABELS,
     PRONOUNS,
     before,
     canonical_place,
+    entity_at,
     entity_text,
     ents_of,
     governing_prep,
@@ -73,8 +75,14 @@ def abbreviations(text: str) -> dict[str, str]:
         if words and m.group(2)[0].upper() in initials:
             for i in range(max(1, len(words) - 1)):  # 'US Central Command' and 'Central Command', not 'Command'
                 if words[i][0].isupper():
-                    found.setdefault(" ".join(words[i:]).lower(), m.group(2))
+                    found.setdefault(name_key(" ".join(words[i:])), m.group(2))
     return found
+
+
+def name_key(name: str) -> str:
+    """A name as :func:`abbreviations` keys it, written either way: lower case, no dots, no leading 'the' ('The
+    U.S. Central Command' → 'us central command')."""
+    return re.sub(r"^the\s+", "", name.lower().replace(".", ""))
 
 
 def article_scope(doc: Doc) -> Scope:
@@ -196,21 +204,21 @@ def _period_text(date: Span) -> str:
     prep = governing_prep(date.root)
     if prep in _BOUNDS:
         return f"{prep} {date.text}"
-    root = date.root
-    to = root.head if prep in ("to", "until") else next((c for c in root.children if c.lower_ in ("to", "until")),
-                                                         None)
-    if prep == "from" and root.head.i != root.i:
-        to = next((c for c in root.head.children if c.lower_ in ("to", "until")), to)
-    start = root.head.head if prep in ("to", "until") else root.head
-    if to is not None and start.lower_ == "from" and start.i < to.i:
-        first = next((c for c in start.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
-        last = next((c for c in to.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
-        if first is not None and last is not None:
-            doc = date.doc
-            end = max(last.i, *(t.i for t in last.subtree if t.ent_type_ == "DATE"))
-            return text_of(doc)[doc[first.left_edge.i if first.left_edge.ent_type_ == "DATE" else first.i].idx:
-                                doc[end].idx + len(doc[end])]
-    return str(date.text)
+    to: Token | None
+    if prep in ("to", "until"):
+        to, start = date.root.head, date.root.head.head
+    elif prep == "from":
+        start = date.root.head
+        to = next((c for c in [*start.children, *start.head.children] if c.lower_ in ("to", "until")), None)
+    else:
+        return str(date.text)
+    if to is None or start.lower_ != "from":
+        return str(date.text)
+    first, last = (next((entity_at(c) for c in t.children if c.dep_ == "pobj" and c.ent_type_ == "DATE"), None)
+                   for t in (start, to))
+    if first is None or last is None:
+        return str(date.text)
+    return text_of(date.doc)[first.start_char:last.end_char]
 
 
 def _dates_the_saying(date: Span, verb: Token | None) -> bool:
@@ -228,17 +236,13 @@ def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
         found = []
         for e in ents_of(sent):
             if e.label_ != "DATE" or not is_period(e) or e.root.dep_ == "poss" or e.text.lower().endswith(
-                    ("'s", "’s")) or _MODEL_YEAR.match(text_of(sent.doc), e.end_char) or "model year" in e.text:
+                    ("'s", "’s")) or MODEL_YEAR.match(text_of(sent.doc), e.end_char) or MODEL_YEAR.search(e.text):
                 continue
             at = bisect_left(spans, (e.end_char, -1))
             if not any(a < e.end_char and e.start_char < b for a, b in spans[max(0, at - 8):at]):
                 found.append(e)
         return found
     return memo(sent.doc, ("dates", sent.start, sent.end), make)
-
-
-_MODEL_YEAR = re.compile(r"\s+model[\s-]+years?\b", re.IGNORECASE)
-"""'from the 2004 model year': the cars' name, not the figure's time."""
 
 
 def _clause_verb(tok: Token) -> Token | None:
