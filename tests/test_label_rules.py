@@ -18,7 +18,7 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("Acme's shares rose 4.5% to 6.2 euros in early trading.", "4.5%", "up"),
     ("Acme's shares rose 4.5% to 6.2 euros in early trading.", "6.2 euros", None),  # a level beside an amount
     ("Exports to Brazil dropped 7% to $2.3 billion.", "7%", "down"),
-    ("The grid's frequency fell to 49.55 Hz on Monday.", "49.55", "down"),  # only the level: it carries the way
+    ("The grid's frequency fell to 49.55 Hz on Monday.", "49.55 Hz", "down"),  # only the level: it carries the way
     ("The crude contract was up 19 cents at $58.24 a barrel.", "19 cents", "up"),
     ("Card spending showed a rise of 14.8% year-on-year.", "14.8%", "up"),
     ("Sales of the console posted a 10% increase.", "10%", "up"),

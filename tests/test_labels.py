@@ -76,3 +76,18 @@ def test_an_amount_converted_in_brackets_says_what_the_amount_says(pipeline: Pip
     first = found["7.4bn Australian dollar"]
     assert found["$5.8bn"].what == found["£3bn"].what == first.what and first.what
     assert (found["$5.8bn"].unit, found["£3bn"].unit) == ("USD", "GBP")
+
+
+@pytest.mark.parametrize(("text", "raw", "per"), [
+    ("Brent crude rose to $71 a barrel in London.", "$71", "barrel"),
+    ("Output was cut by 400,000 barrels a day.", "400,000 barrels", "day"),
+    ("Homes sold for about $1,100 per square foot.", "about $1,100", "square foot"),
+    ("The minimum wage goes up to £9.50 an hour.", "£9.50", "hour"),
+    ("Police recorded 20 burglaries per week.", "20", "week"),
+    ("The offer is priced between $62 and $68 a share.", "$62", "share"),  # both ends of the range
+    ("Sales rose 10% a year earlier.", "10%", None),  # 'a year earlier' dates the figure; it is no rate
+    ("The village has 300 people and a church.", "300", None),
+])
+def test_a_rate_says_what_it_is_per(pipeline: Pipeline, text: str, raw: str, per: str | None) -> None:
+    found = figures(pipeline, text)
+    assert found[raw].per == per, found[raw]

@@ -79,7 +79,7 @@ def build_figures(candidates: list[NumberMention], proposals: dict[int, Proposal
         labels = {"what": guard.what(p.what, m), "where": guard(p.where), "period": guard(p.period),
                   "source": guard(p.source)}
         figures.append(Figure(
-            value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), qualifier=m.qualifier, **labels,
+            value=m.value, raw=m.raw, unit=m.unit or guard(p.unit), per=p.per, qualifier=m.qualifier, **labels,
             quote=article.text[qs:qe], span=(m.start, m.end), quote_span=(qs, qe), change=p.change,
             baseline=p.baseline, range_id=None if p.not_a_range else m.range_id,
             label_from={k: o for k, o in p.origins.items() if labels.get(k)},

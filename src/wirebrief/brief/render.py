@@ -22,6 +22,11 @@ def _change(f: Figure) -> str:
     return _cell(way if f.baseline is None else f"{way} from {_number(f.baseline)}".strip())
 
 
+def _unit(f: Figure) -> str:
+    """'USD', 'USD per barrel', 'per week' (a count's noun is its what)."""
+    return _cell(" ".join(w for w in (f.unit, f.per and f"per {f.per}") if w) or None)
+
+
 def _label(f: Figure, name: str) -> str:
     """A label cell; one its sentence does not say is set in italics with where it came from."""
     value, origin = getattr(f, name), f.label_from.get(name)
@@ -45,7 +50,7 @@ def markdown(record: BriefRecord) -> str:
         lines += ["| value | as written | unit | what | change | where | period | source |",
                   "|---:|---|---|---|---|---|---|---|"]
         for f in b.figures:
-            lines.append("| " + " | ".join((_cell(_number(f.value)), _cell(f.raw), _cell(f.unit), _label(f, "what"),
+            lines.append("| " + " | ".join((_cell(_number(f.value)), _cell(f.raw), _unit(f), _label(f, "what"),
                                             _change(f), _label(f, "where"), _label(f, "period"),
                                             _label(f, "source"))) + " |")
         lines.append("*labels in italics are not said by the figure's own sentence: (context) its paragraph, "

@@ -23,6 +23,8 @@ class Figure(BaseModel):
     raw: str = Field(description="The figure as written, qualifier included: 'more than $20 billion'.")
     unit: str | None = Field(default=None, description="'USD', 'percent', 'people', 'operations'…; null (or left "
                              "out, as `summarize -o` writes it) if none applies.")
+    per: str | None = Field(default=None, description="What a rate is per, when the text says: '$52 a barrel' → "
+                            "'barrel', '800,000 barrels a day' → 'day'.")
     what: str = Field(description="What is counted: 'ISIS operatives killed'.")
     qualifier: Qualifier = Field(description="exact, approximately, at least, more than, less than, up to.")
     where: str | None = Field(default=None, description="Place the figure applies to, if the article says.")

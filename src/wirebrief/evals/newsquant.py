@@ -55,9 +55,10 @@ _UNIT_NAMES = {
     "kW": "kilowatt", "MW": "megawatt", "kWh": "kilowatt hour", "GWh": "gigawatt hour", "hp": "horsepower",
     "bhp": "brake     horsepower", "°C": "celsius", "°F": "fahrenheit", "tonne": "ton", "ton": "ton",
     "barrel": "barrel", "rpm": "revolutions per minute", "mAh": "milliampere-hour", "GPa": "gigapascal", "V": "volt",
-    "dB": "decibel",
+    "dB": "decibel", "lb ft": "pound-foot", "ppm": "part per million", "MHz": "megahertz",
+    "GHz": "gigahertz", "square foot": "square foot", "square metre": "square metre",
 }
-_SAME = {"square foot": "square feet", "foot pound-force": "pound-foot", "metric ton": "ton", "tonne": "ton",
+_SAME = {"square foot": "square feet", "foot pound force": "pound-foot", "metric ton": "ton", "tonne": "ton",
          "point": "point", "cent": "cent"}
 
 
@@ -76,12 +77,14 @@ class Quantity:
     unit: str | None
     change: str
     what: str
+    per: str | None = None
 
     @classmethod
     def of(cls, figures: list[Figure]) -> Quantity:
         first = figures[0]
         high = figures[-1].value if len(figures) > 1 else None
-        return cls(first.value, high, first.unit, change_of(first), first.what or "")
+        per = next((f.per for f in figures if f.per), None)  # '$62 to $68 a share': the rate follows the high end
+        return cls(first.value, high, first.unit, change_of(first), first.what or "", per)
 
 
 @dataclass
@@ -154,18 +157,19 @@ def value_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     return q.high is not None and _close(q.low, low) and _close(q.high, high)
 
 
-def unit_name(unit: str | None) -> str:
-    """Our unit in CQE's vocabulary: '-' for none."""
-    if not unit:
-        return "-"
-    if unit in _CURRENCY_NAMES:
-        return _CURRENCY_NAMES[unit]
-    return _UNIT_NAMES.get(unit, unit.lower())
+def unit_name(unit: str | None, per: str | None = None) -> str:
+    """Our unit in CQE's vocabulary ('-' for none), a rate's after 'per': 'USD' per 'barrel' → 'dollar per
+    barrel'."""
+    name = "-" if not unit else _CURRENCY_NAMES.get(unit) or _UNIT_NAMES.get(unit, unit.lower())
+    return f"{name} per {_UNIT_NAMES.get(per, per)}" if per and name != "-" else name
 
 
 def _unit_key(name: str) -> str:
+    """A unit's key: its head noun, singular; a rate's, both heads ('barrels per day' → 'barrel per day')."""
+    if " per " in name and not name.startswith(("mile per", "kilometre per", "revolutions per", "megabit per")):
+        return " per ".join(_unit_key(part) for part in name.split(" per ", 1))
     n = " ".join(name.lower().replace("-", " ").split())
-    n = _SAME.get(n, n)
+    n = _SAME.get(n, n).replace("-", " ")
     if n == "year of age":
         return "year"
     if lexicon.is_person(n.split()[-1]) if n else False:
@@ -174,7 +178,7 @@ def _unit_key(name: str) -> str:
 
 
 def unit_matches(q: Quantity, gold: dict[str, Any]) -> bool:
-    ours, theirs = unit_name(q.unit), gold["normalized_unit"]
+    ours, theirs = unit_name(q.unit, q.per), gold["normalized_unit"]
     if theirs in _SUBUNITS and q.unit in _CURRENCY_NAMES:
         return True  # 19 cents read as USD 0.19
     if ours == "-" or theirs in ("-", ""):

@@ -223,8 +223,16 @@ def _sign(d: _Draft, text: str, floor: int) -> None:
     d.start, d.value = m.start(), -d.value
 
 
+_MOVED_UP = re.compile(r"\b(?:go|goes|went|gone|going|move[sd]?|moving|push(?:es|ed)?|jump(?:s|ed)?|shot|shoots?"
+                       r"|climb(?:s|ed)?|step(?:s|ped)?|ramp(?:s|ed)?|bump(?:s|ed)?|put|puts|edg(?:e|es|ed))\s+\Z",
+                       re.IGNORECASE)
+"""'The wage goes up to £9.50': 'up' is the verb's ('goes up'), the amount is where it goes, not a cap."""
+
+
 def _qualifier(d: _Draft, text: str, floor: int) -> None:
     q = _QUALIFIER_RE.search(text, max(floor, d.start - 24), d.start)
+    if q and q.group(1).lower() == "up to" and _MOVED_UP.search(text, max(0, q.start(1) - 12), q.start(1)):
+        q = None
     if q:
         d.qualifier, d.start = dict(_QUALIFIERS)[q.group(1).lower()], q.start(1)
     plus = _PLUS.match(text, d.end)

@@ -29,6 +29,7 @@ from wirebrief.figures.scope import (
     source_of,
     where_of,
 )
+from wirebrief.figures.units import rate_after
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -72,6 +73,8 @@ class Proposal:
     """'from 350 to 400' after 'increase' is a change (400 from 350), not a range."""
     origins: dict[str, Origin] = field(default_factory=dict)
     """Where each filled label came from: sentence, context (the paragraph that scopes it), article."""
+    per: str | None = None
+    """What a rate is per, when the words right after the amount or its noun say: '$52 a barrel' → 'barrel'."""
 
 
 def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
@@ -86,6 +89,10 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
+    rates = {ranges[i]: p.per for i, p in proposals.items() if p.per and ranges.get(i) is not None}
+    for i, p in proposals.items():  # '$62 to $68 a share': both ends are per share
+        if p.per is None and rates.get(ranges.get(i)):
+            proposals[i] = replace(p, per=rates[ranges[i]])
     for i, moved in movements(text, candidates, directions).items():
         partner = moved.baseline_of is not None and ranges.get(i) is not None and ranges.get(i) == ranges.get(
             moved.baseline_of)
@@ -127,6 +134,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
     directions[m.id] = direction(text_of(doc), m, number, span)
+    per = _per(text_of(doc), m, noun)
     sent = sentence_of(number)
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
@@ -135,7 +143,17 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}
-    return Proposal(unit, what, where, period, source, origins=origins)
+    return Proposal(unit, what, where, period, source, origins=origins, per=per)
+
+
+def _per(text: str, m: NumberMention, noun: Token | None) -> str | None:
+    """The rate right after the amount ('$52 a barrel', '20 per week') or after the noun it counts, when that
+    noun follows it ('800,000 barrels a day', '3,000 tests per day')."""
+    if per := rate_after(text, m.end):
+        return per
+    if noun is not None and m.end <= noun.idx <= m.end + 25 and not text[m.end:noun.idx].strip(" -").count(" ") > 2:
+        return rate_after(text, noun.idx + len(noun.text))
+    return None
 
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")

@@ -161,13 +161,15 @@ _MEASURES: list[tuple[str, str]] = [
     (r"square\s+(?:feet|foot)|sq\.?\s?ft|ft2|ft²", "sq ft"), (r"square\s+miles?|sq\.?\s?mi", "sq mile"),
     (r"cubic\s+(?:feet|foot)|cu\.?\s?ft", "cu ft"), (r"cubic\s+met(?:er|re)s?|m3|m³", "cu m"),
     (r"hectares?|ha", "hectare"), (r"acres?", "acre"),
-    (r"miles\s+(?:an|per)\s+hour|mph", "mph"), (r"knots?", "knot"),
+    (r"miles\s+(?:an|per)\s+hour|mph|m\.p\.h\.?", "mph"), (r"knots?", "knot"),
     (r"kilomet(?:er|re)s\s+(?:an|per)\s+hour|km/h(?:r|our)?|kph|kmph", "km/h"),
     (r"kilomet(?:er|re)s?|km", "km"), (r"centimet(?:er|re)s?|cm", "cm"), (r"millimet(?:er|re)s?|mm", "mm"),
     (r"decimet(?:er|re)s?|dm", "dm"), (r"picomet(?:er|re)s?", "pm"), (r"nanomet(?:er|re)s?|nm", "nm"),
+    (r"micromet(?:er|re)s?|microns?|µm|μm", "µm"),
     (r"met(?:er|re)s?|(?-i:m)", "m"), (r"nautical\s+miles?", "nautical mile"), (r"light[-\s]years?", "light-year"),
     (r"miles?|mi", "mile"), (r"feet|foot|ft", "ft"), (r"inch(?:es)?|in\.", "inch"), (r"yards?|yds?", "yard"),
-    (r"kilo(?:gram(?:me)?s?|s)?|kgs?", "kg"), (r"milligram(?:me)?s?|mg", "mg"),
+    (r"pound[-\s]f(?:ee|oo)t|lbs?[-\s.]{0,2}ft", "lb ft"), (r"kilo(?:gram(?:me)?s?|s)?|kgs?", "kg"),
+    (r"milligram(?:me)?s?|mg", "mg"),
     (r"microgram(?:me)?s?|µg|μg|mcg", "µg"), (r"gram(?:me)?s?|(?-i:g)", "g"), (r"lbs?|pounds?", "lb"),
     (r"ounces?|oz", "oz"), (r"metric\s+tons?|tonnes?|(?-i:t)", "tonne"), (r"tons?", "ton"), (r"drams?", "dram"),
     (r"millilit(?:er|re)s?|ml", "ml"), (r"lit(?:er|re)s?|(?-i:l|L)", "l"), (r"gallons?|gal", "gallon"),
@@ -175,10 +177,15 @@ _MEASURES: list[tuple[str, str]] = [
     (r"pints?", "pint"), (r"(?-i:[kMGT]W)h", "kWh"), (r"(?-i:[kMG]W)", "MW"), (r"horsepower|hp", "hp"),
     (r"(?-i:Gb|GB|Mb|MB|kB|KB|TB|mb)", "MB"), (r"bits?", "bit"), (r"bytes?", "byte"),
     (r"(?-i:[kMG]bps)", "Mbps"), (r"radians?|rad", "rad"),
+    (r"parts\s+per\s+million|ppm", "ppm"),
+    (r"[kmgt]?hz|(?:kilo|mega|giga)?hertz", "Hz"), (r"(?-i:mAh)", "mAh"), (r"(?-i:W)|(?:kilo|mega)?watts?", "W"),
+    (r"(?-i:[km]?V)|(?:kilo)?volts?", "V"),
 ]
 """Units of measure after a number (length, area, volume, weight, speed, energy, data, angle)."""
 _AS_WRITTEN = {"kWh", "MW", "MB", "Mbps"}
 """Units whose name is the text as written (MWh, GW, Mb vs MB)."""
+_SI = {"Hz", "W", "V"}
+"""Units named by their symbol and prefix however written: 'KHZ' → 'kHz', '49.55 HZ', '5 watts', '3 kilovolts'."""
 MEASURE = re.compile(
     r"(?P<sep>-|\s?[(\[{<]\s?|\s{0,2})(?:"
     + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_MEASURES))
@@ -233,9 +240,25 @@ def measure_after(text: str, end: int, sentence: str) -> Measure | None:
     unit, written = _MEASURES[index][1], m.group(f"u{index}")
     if unit in _AS_WRITTEN:
         unit = "Mb" if written == "mb" else written
+    elif unit in _SI:
+        unit = _si(written, unit)
     if written in ("t", "l", "L") and m.group("sep"):
         return None  # "100t" is tonnes; "100 t" is not said
     return Measure(unit, "measure", stop)
+
+
+def _si(written: str, symbol: str) -> str:
+    """'KHZ' → 'kHz', 'megawatts' → 'MW', 'mV' → 'mV' (milli only for volts: nobody reports millihertz)."""
+    w = written.lower()
+    for word, short in (("kilo", "k"), ("mega", "M"), ("giga", "G")):
+        if w.startswith(word):
+            return short + symbol
+    if len(written) > len(symbol) and not w.startswith(("watt", "volt", "hertz")):
+        prefix = written[0]
+        if symbol == "V" and prefix == "m":
+            return "mV"
+        return {"k": "k", "m": "M", "g": "G", "t": "T"}.get(prefix.lower(), "") + symbol
+    return symbol
 
 
 def _unit_end(m: re.Match[str]) -> int:
@@ -392,3 +415,41 @@ def inches_after(text: str, end: int) -> tuple[Decimal, int] | None:
     """The inches of '5 ft 2 in', '5 feet and 2 inches'."""
     m = _INCHES.match(text, end)
     return (Decimal(m.group(1)), m.end()) if m else None
+
+
+# --- rates: what an amount is per ------------------------------------------------------------------------------
+
+_PER_NOUNS = {
+    "second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year", "annum", "season",
+    "decade", "century", "game", "match", "shift", "barrel", "share", "tonne", "ton", "kilo", "kg", "kilogram",
+    "pound", "ounce", "litre", "liter", "gallon", "mile", "kilometre", "kilometer", "km", "unit", "head", "person",
+    "capita", "passenger", "household", "student", "pupil", "patient", "resident", "employee", "worker", "vehicle",
+    "car", "ticket", "bottle", "pack", "dose", "flight", "trip", "visit", "user", "subscriber", "customer", "item",
+    "square foot", "square metre", "square meter", "square mile", "sq ft", "sq m", "acre", "hectare", "kwh",
+}
+_PER_FORMS = {"annum": "year", "capita": "person", "feet": "foot", "liter": "litre", "kilometer": "kilometre",
+              "square feet": "square foot", "square meter": "square metre", "sq ft": "square foot",
+              "sq m": "square metre", "kg": "kilogram", "kilo": "kilogram", "km": "kilometre", "kwh": "kWh",
+              "people": "person"}
+_RATE = re.compile(
+    r"(?:\s+|-)(?:a|an|per|each)(?:\s+|-)(?P<per>(?:square|sq\.?)\s+(?:feet|foot|met(?:re|er)s?|miles?|ft|m)\b"
+    r"|[a-z]+\b)(?!\s+(?:ago|earlier|before|after|later|on|from|since|or)\b)(?!-)"
+    r"|\s?/\s?(?P<slash>day|week|month|year|yr|hour|hr|share|barrel|bbl|tonne|kg|night)\b",
+    re.IGNORECASE,
+)
+
+
+def rate_after(text: str, end: int) -> str | None:
+    """What an amount ending at ``end`` is per, when the words right after say: '$52 a barrel' → 'barrel',
+    '800,000 barrels a day' → 'day', '$1,100 per square foot' → 'square foot', '£9/hour' → 'hour'. 'A year ago',
+    'a year earlier' date the number; they are no rate."""
+    m = _RATE.match(text, end)
+    if m is None:
+        return None
+    per = " ".join((m.group("per") or m.group("slash")).lower().replace(".", "").split())
+    per = {"yr": "year", "hr": "hour", "bbl": "barrel"}.get(per, per)
+    single = per if per in _PER_NOUNS else " ".join(per.split()[:-1] + [per.split()[-1].rstrip("s")])
+    if per not in _PER_NOUNS and single not in _PER_NOUNS and per not in _PER_FORMS:
+        return None
+    per = per if per in _PER_NOUNS or per in _PER_FORMS else single
+    return _PER_FORMS.get(per, per)

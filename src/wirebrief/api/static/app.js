@@ -7,7 +7,8 @@ const MEASURE_UNITS = new Set([
   "dm", "pm", "nm", "m", "nautical mile", "light-year", "mile", "ft", "inch", "yard", "kg", "mg", "µg", "g", "lb",
   "oz", "tonne", "ton", "dram", "ml", "l", "gallon", "barrel", "tbsp", "tsp", "cup", "pint", "kWh", "MWh", "GWh",
   "TWh", "MW", "kW", "GW", "TW", "MB", "Mb", "GB", "Gb", "kB", "KB", "TB", "bit", "byte", "Mbps", "kbps", "Gbps",
-  "hp", "rad", "m/s", "°C", "°F", "degree", "h", "s", "ms", "min",
+  "hp", "rad", "m/s", "°C", "°F", "degree", "h", "s", "ms", "min", "µm", "lb ft", "ppm", "Hz", "kHz", "MHz", "GHz",
+  "THz", "mAh", "W", "V", "kV", "mV",
 ]);
 const LABELS = ["what", "where", "period", "source"];
 const ORIGIN = { context: "the paragraph or heading around it", article: "the article as a whole",
@@ -237,7 +238,7 @@ function renderTable(view) {
     row.append(first);
     const value = cell(row, Number(f.value).toLocaleString("en", { maximumFractionDigits: 6 }), "num");
     if (f.raw !== value.textContent) value.append(el("div", "hint", f.raw));
-    cell(row, label(view, i, "unit") || "");
+    cell(row, [label(view, i, "unit"), f.per ? `per ${f.per}` : ""].filter(Boolean).join(" "));
     labelCell(view, row, i, "what");
     cell(row, f.change ? `${f.change === "up" ? "↑ up" : "↓ down"}${f.baseline != null ? " from " + f.baseline : ""}` : "");
     for (const name of LABELS.slice(1)) labelCell(view, row, i, name);
