@@ -37,6 +37,9 @@ def test_from_to_after_a_word_of_movement_is_a_change_with_a_baseline(pipeline: 
     found = figures(pipeline, "The plan will increase the number of sports colleges from 350 to 400.")
     assert found["400"].baseline == 350 and found["400"].change == "up"
     assert found["400"].range_id is None and found["350"].range_id is None  # a change, not a range
+    found = figures(pipeline, "Turnout fell from 71% to 59% and membership grew from 3,000 to 4,200.")
+    assert (found["59%"].change, found["59%"].baseline) == ("down", 71)  # past forms: fell, grew, rose
+    assert (found["4,200"].change, found["4,200"].baseline) == ("up", 3000)
 
 
 def test_from_to_without_movement_stays_a_range(pipeline: Pipeline) -> None:

@@ -91,3 +91,12 @@ def test_an_amount_converted_in_brackets_says_what_the_amount_says(pipeline: Pip
 def test_a_rate_says_what_it_is_per(pipeline: Pipeline, text: str, raw: str, per: str | None) -> None:
     found = figures(pipeline, text)
     assert found[raw].per == per, found[raw]
+
+
+def test_one_sentence_states_each_of_its_figures(pipeline: Pipeline) -> None:
+    """A value said twice in one sentence is two facts; the ends of two ranges that meet are four."""
+    found = pipeline.summarize("Headline\nIt bought a 51% stake in a school and a 51% stake in a college.").figures
+    assert [f.raw for f in found] == ["51%", "51%"]
+    found = pipeline.summarize("Headline\nFlats from $200,000 to $300,000 sell in 40 days; $300,000 to $400,000, "
+                               "in 55 days.").figures
+    assert [f.value for f in found if f.unit == "USD"] == [200_000, 300_000, 300_000, 400_000]

@@ -201,6 +201,10 @@ NEWS = [
     ("carbon at 1200 parts per million", "1200 parts per million", 1200, "measure", "ppm", "exact"),
     ("a 352 μm pixel pitch", "352 μm", 352, "measure", "µm", "exact"),
     ("runs at 240 volts", "240 volts", 240, "measure", "V", "exact"),
+    ("a net loss of minus-8 yards", "minus-8 yards", -8, "measure", "yard", "exact"),
+    ("Nikkei 225 -0.9% at the close", "-0.9%", -0.9, "percent", "percent", "exact"),  # a market line: a fall
+    ("a 22 mpg engine", "22 mpg", 22, "measure", "mpg", "exact"),
+    ("it boils in 12min", "12min", 12, "measure", "minute", "exact"),
     ("10kph", "10kph", 10, "measure", "km/h", "exact"),
     ("16,000 metric tons", "16,000 metric tons", 16_000, "measure", "tonne", "exact"),
     ("he is 5 ft 2 in", "5 ft 2 in", 5 + 2 / 12, "measure", "ft", "exact"),
@@ -246,7 +250,21 @@ RANGES = [
     ("5k-20k", ("5k", 5e3), ("20k", 2e4), "count", None),
     ("He is about 40 - 50 years old.", ("about 40", 40), ("50", 50), "age", "year"),
     ("The 2019-20 season", ("2019", 2019), ("20", 2020), "year", None),
+    ("some 2000 - 2400 calories", ("some 2000", 2000), ("2400", 2400), "count", None),  # no year below a count
+    ("bake for 35 – 50min", ("35", 35), ("50min", 50), "measure", "minute"),
 ]
+
+
+@pytest.mark.parametrize("text", ["profit increased by $4.1 billion to $12.9 billion", "up 12 cents to $3.40",
+                                  "shares rose 9 pence to 150 pence"])
+def test_an_amount_of_change_and_the_level_it_reached_are_no_range(text: str) -> None:
+    a, b = find_numbers(text)
+    assert a.range_id is None and b.range_id is None
+
+
+def test_the_other_end_of_a_range_of_days_is_a_day() -> None:
+    assert [m.kind for m in find_numbers("open June 3-7 and Oct. 18 to 22")] == ["date"] * 4
+    assert [m.kind for m in find_numbers("from 2008 to 29 mpg")] == ["year", "measure"]  # '2008-09' needs a dash
 
 
 @pytest.mark.parametrize(("text", "low", "high", "kind", "unit"), RANGES)

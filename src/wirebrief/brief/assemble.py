@@ -125,15 +125,21 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, sai
 
 def without_restatements(figures: list[Figure]) -> list[Figure]:
     """A fact said again (headline, then lede) listed once: same value, unit, place and period, and what it
-    counts in common. '14 operatives in Iraq' and '14 operatives in Syria' are two facts."""
-    seen: dict[tuple[float, str | None, str | None, str | None], list[set[str]]] = {}
+    counts in common, in another sentence (a sentence that says '51%' twice says two facts). '14 operatives in
+    Iraq' and '14 operatives in Syria' are two facts, and so are the ends of two ranges that meet ('$750,000 to $1
+    million …; $1 million to $1.25 million'): an end is said again only with its range."""
+    ends: dict[int, tuple[float, ...]] = {}
+    for f in figures:
+        if f.range_id is not None:
+            ends[f.range_id] = (*ends.get(f.range_id, ()), f.value)
+    seen: dict[tuple[object, ...], list[tuple[set[str], tuple[int, int]]]] = {}
     kept = []
     for f in figures:
-        earlier = seen.setdefault((f.value, f.unit, f.where, f.period), [])
+        earlier = seen.setdefault((f.value, f.unit, f.where, f.period, ends.get(f.range_id or 0)), [])
         words = fact_words(f.what)
-        if earlier and any(not words or not w or words & w for w in earlier):
+        if any((not words or not w or words & w) and quote != f.quote_span for w, quote in earlier):
             continue
-        earlier.append(words)
+        earlier.append((words, f.quote_span))
         kept.append(f)
     return kept
 

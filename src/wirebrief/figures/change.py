@@ -167,8 +167,11 @@ def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMenti
     return found
 
 
+_IRREGULAR = {"rose", "risen", "fell", "grew", "grown", "lost", "sank", "shrank", "slid", "dove", "leapt", "swung",
+              "went", "gone"}
+"""Past forms of the verbs of movement that their stem does not start: 'rose from 5% to 10%'."""
 _MOVEMENT_BEFORE = re.compile(
-    rf"\b(?:{'|'.join(sorted(RISE_VERBS | FALL_VERBS | _NEUTRAL_CHANGE | RISE_NOUNS | FALL_NOUNS))})\w*\b"
+    rf"\b(?:{'|'.join(sorted(RISE_VERBS | FALL_VERBS | _NEUTRAL_CHANGE | RISE_NOUNS | FALL_NOUNS | _IRREGULAR))})\w*\b"
     r"|\bupward|\bdownward", re.IGNORECASE)
 
 

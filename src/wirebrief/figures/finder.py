@@ -73,7 +73,7 @@ _END_MARK = re.compile(r"(?m)^[ \t]*-[ \t]*\Z")
 """'-30-' (or '- 30 -') alone on its line ends a press release: no figure."""
 _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top", "sub", "non", "anti", "ex", "pro",
                   "about", "around", "some", "nearly", "almost", "up", "to", "and", "or", "by", "from", "the", "a",
-                  "x", "than", "of", "in", "per", "between"}
+                  "x", "than", "of", "in", "per", "between", "minus", "negative"}
 """Lower-case words before a hyphen and a number that do not make it a model name ('mid-1990s', 'over-50s')."""
 _NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
 MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
@@ -83,7 +83,9 @@ _NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
 _NAME_START = re.compile(r"[ \t]+[A-Z]")
 _SCORE_WORDS = re.compile(r"\b(?:win|wins|won|victory|victories|defeat\w*|lost|loss|lose|beat|beats|drew|draw|tie|"
                           r"tied|lead|led|scor\w*|vote[ds]?|match|game|final|semi-?final|against)\b", re.IGNORECASE)
-_SIGN_WORD = re.compile(r"\b(?:minus|negative)\s+\Z", re.IGNORECASE)
+_INDEX_BEFORE = re.compile(r"\b[A-Z][\w&]*\s+\d+\s+\Z")
+"""A named index before a spaced minus: 'Stoxx 50 -1.3%' is a market line's fall, not a range."""
+_SIGN_WORD = re.compile(r"\b(?:minus|negative)(?:\s+|-)\Z", re.IGNORECASE)
 _SIGN = re.compile(r"(?:^|(?<=[\s(\[=<>~:,;]))([-−])(\s*)\Z")
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 _ONE_BEFORE = re.compile(r"\b(?:the|this|that|which|each|any|every|no|another|little|only|such\s+a|same|other|one)"
@@ -218,8 +220,10 @@ def _sign(d: _Draft, text: str, floor: int) -> None:
         return
     previous = text[max(0, m.start() - 40) : m.start()].rstrip()[-1:]
     spaced_ok = previous in ("", "=") or d.kind == "temperature"
-    if m.group(1) == "-" and (previous.isdigit() or (m.group(2) and not spaced_ok)):
-        return
+    market = d.kind == "percent" and not m.group(2) and bool(_INDEX_BEFORE.search(text, max(0, m.start() - 30),
+                                                                                 m.start()))
+    if m.group(1) == "-" and ((previous.isdigit() and not market) or (m.group(2) and not spaced_ok)):
+        return  # '10-15' and '1000 - 5000' are ranges; 'Stoxx 50 -1.3%' is a market line's fall
     d.start, d.value = m.start(), -d.value
 
 
@@ -281,6 +285,13 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
 
 _RANGE_SEPARATOR = re.compile(r"[ ]*(?:(?P<dash>[-–—~])|(?P<word>to|through|thru|and))[ ]*")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+\Z", re.IGNORECASE)
+_MOVED_BY = re.compile(
+    r"\b(?:by|up|down|ros[ei]n?|rises|fell|fall(?:s|en)?|gain(?:s|ed)?|lost|los(?:e|es)|jump(?:s|ed)?|climb(?:s|ed)?"
+    r"|drop(?:s|ped)?|increas(?:e|es|ed)|decreas(?:e|es|ed)|gr[eo]w(?:s|n)?|add(?:s|ed)?|shed|slid(?:e|es)?"
+    r"|slip(?:s|ped)?|sank|sinks?|soar(?:s|ed)?|surg(?:e|es|ed)|advanc(?:e|es|ed)|plung(?:e|es|ed)|tumbl(?:e|es|ed)"
+    r"|plummet(?:s|ed)?|eas(?:e|es|ed)|dip(?:s|ped)?|widen(?:s|ed)?|narrow(?:s|ed)?)\s+\Z", re.IGNORECASE)
+"""Before 'X to Y', a movement makes X its amount and Y the level it reached ('increased by $43.6bn to $419.2bn',
+'up 10.4 cents to $2.24', 'rose 18 sen to RM23.50'): no range."""
 _CENTS_GAP = re.compile(r"[ ]+(?:and[ ]+)?")
 _CENTS_END = re.compile(r"\s*(?:$|[.,;:!?)]|(?:more|and)\b)")
 
@@ -369,12 +380,21 @@ def _pair(a: _Draft, b: _Draft, text: str) -> bool:
     if a.core.group is not None and a.core.group == b.core.group:
         return True
     sep = _RANGE_SEPARATOR.fullmatch(text, a.end, b.start)
-    if sep is None or b.qualifier != "exact" or "year" in (a.kind, b.kind) and a.kind != b.kind and not (
-            a.kind == "year" and b.core.plain and len(b.core.text) == 2):
+    if sep is not None and a.kind == "year" and b.kind == "count" and b.unit is None and b.value >= 1000 \
+            and b.value > a.value and not _BETWEEN.search(text, max(0, a.start - 10), a.start):
+        a.kind = "count"  # 'about 2000 - 2500 calories': the low end of a count, no year ('from 2000 to 2500' is)
+    short_year = a.kind == "year" and b.core.plain and len(b.core.text) == 2 and sep is not None and bool(
+        sep.group("dash") or text[a.end:b.start].strip() == "/")  # '2019-20'; '2008 to 29 mpg' counts miles
+    if sep is None or b.qualifier != "exact" or "year" in (a.kind, b.kind) and a.kind != b.kind and not short_year:
         return False
     if sep.group("word") == "and" and not _BETWEEN.search(text, max(0, a.start - 10), a.start):
         return False
-    if a.kind == "year" and b.core.plain and len(b.core.text) == 2:  # 2019-20
+    if a.kind == "date" and b.core.plain and 1 <= b.value <= 31 and b.kind == "count" and b.unit is None:
+        b.kind = "date"  # 'Sept. 20-24', 'May 3 to 7': the other end is a day too
+        return False
+    if sep.group("word") == "to" and _MOVED_BY.search(text, max(0, a.start - 14), a.start):
+        return False
+    if short_year:  # 2019-20
         if b.core.text.startswith("0") and b.value <= 12:
             b.kind = "date"
             return False

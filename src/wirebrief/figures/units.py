@@ -161,7 +161,8 @@ _MEASURES: list[tuple[str, str]] = [
     (r"square\s+(?:feet|foot)|sq\.?\s?ft|ft2|ft²", "sq ft"), (r"square\s+miles?|sq\.?\s?mi", "sq mile"),
     (r"cubic\s+(?:feet|foot)|cu\.?\s?ft", "cu ft"), (r"cubic\s+met(?:er|re)s?|m3|m³", "cu m"),
     (r"hectares?|ha", "hectare"), (r"acres?", "acre"),
-    (r"miles\s+(?:an|per)\s+hour|mph|m\.p\.h\.?", "mph"), (r"knots?", "knot"),
+    (r"miles\s+(?:an|per)\s+hour|mph|m\.p\.h\.?", "mph"), (r"miles\s+(?:a|per)\s+gallon|mpg", "mpg"),
+    (r"knots?", "knot"),
     (r"kilomet(?:er|re)s\s+(?:an|per)\s+hour|km/h(?:r|our)?|kph|kmph", "km/h"),
     (r"kilomet(?:er|re)s?|km", "km"), (r"centimet(?:er|re)s?|cm", "cm"), (r"millimet(?:er|re)s?|mm", "mm"),
     (r"decimet(?:er|re)s?|dm", "dm"), (r"picomet(?:er|re)s?", "pm"), (r"nanomet(?:er|re)s?|nm", "nm"),
@@ -178,6 +179,7 @@ _MEASURES: list[tuple[str, str]] = [
     (r"(?-i:Gb|GB|Mb|MB|kB|KB|TB|mb)", "MB"), (r"bits?", "bit"), (r"bytes?", "byte"),
     (r"(?-i:[kMG]bps)", "Mbps"), (r"radians?|rad", "rad"),
     (r"parts\s+per\s+million|ppm", "ppm"),
+    (r"(?-i:mins?)", "minute"), (r"(?-i:hrs?)", "hour"), (r"(?-i:secs?)", "second"),
     (r"[kmgt]?hz|(?:kilo|mega|giga)?hertz", "Hz"), (r"(?-i:mAh)", "mAh"), (r"(?-i:W)|(?:kilo|mega)?watts?", "W"),
     (r"(?-i:[km]?V)|(?:kilo)?volts?", "V"),
 ]

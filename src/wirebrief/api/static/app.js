@@ -8,7 +8,7 @@ const MEASURE_UNITS = new Set([
   "oz", "tonne", "ton", "dram", "ml", "l", "gallon", "barrel", "tbsp", "tsp", "cup", "pint", "kWh", "MWh", "GWh",
   "TWh", "MW", "kW", "GW", "TW", "MB", "Mb", "GB", "Gb", "kB", "KB", "TB", "bit", "byte", "Mbps", "kbps", "Gbps",
   "hp", "rad", "m/s", "°C", "°F", "degree", "h", "s", "ms", "min", "µm", "lb ft", "ppm", "Hz", "kHz", "MHz", "GHz",
-  "THz", "mAh", "W", "V", "kV", "mV",
+  "THz", "mAh", "W", "V", "kV", "mV", "mpg", "minute", "hour", "second",
 ]);
 const LABELS = ["what", "where", "period", "source"];
 const ORIGIN = { context: "the paragraph or heading around it", article: "the article as a whole",
