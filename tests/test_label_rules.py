@@ -153,3 +153,18 @@ def test_every_filled_label_says_where_it_came_from(pipeline: Pipeline) -> None:
 def test_a_source_is_named_as_the_article_shortens_it_however_it_is_dotted(pipeline: Pipeline) -> None:
     text = "The U.S. Central Command (CENTCOM) began the review. U.S. Central Command said 40 raids took place."
     assert figures(pipeline, text)["40"].source == "CENTCOM"
+
+
+@pytest.mark.parametrize(("text", "raw", "subject"), [
+    ("Apple said it sold 5 million iPhones in March.", "5 million", "Apple"),  # 'it' is the sayer
+    ("Acme Corp is expected to announce it will cut 1,200 jobs.", "1,200", "Acme Corp"),
+    ("Instagram, which has more than 1 billion users, was bought in 2012.", "more than 1 billion", "Instagram"),
+    ("NASA has launched more than 160 crewed missions.", "more than 160", "NASA"),
+])
+def test_a_count_names_whose_it_is(pipeline: Pipeline, text: str, raw: str, subject: str) -> None:
+    assert subject in figures(pipeline, text)[raw].what
+
+
+def test_a_pronoun_is_no_subject_without_a_named_one_above_it(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The minister said they would hire 300 teachers.")
+    assert "minister" not in found["300"].what  # 'they' is not the minister

@@ -176,13 +176,41 @@ def subject_of(number: Token, span: Span) -> Token | None:
         if subject is not None:
             if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
                 subject = verb.head
-            if subject.pos_ not in ("NOUN", "PROPN") or any(t.i in range(span.start, span.end)
-                                                             for t in subject.subtree):
+            if subject.lower_ in _PRONOUNS:
+                subject = _antecedent_subject(verb)
+            if subject is None or not _names_a_thing(subject) or any(
+                    t.i in range(span.start, span.end) for t in subject.doc[subject.left_edge.i:subject.i + 1]):
                 return None
             return subject
         if verb.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp") or verb.head.i == verb.i:
             return None
         verb = verb.head
+    return None
+
+
+_PRONOUNS = {"it", "he", "she", "they"}
+_NAMED = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC"}
+
+
+def _names_a_thing(token: Token) -> bool:
+    """A noun, a name, or a word the parser tags otherwise but knows as a named entity ('OHSU has performed')."""
+    return token.pos_ in ("NOUN", "PROPN") or token.ent_type_ in _NAMED and token.pos_ not in ("PRON", "DET")
+
+
+def _antecedent_subject(verb: Token) -> Token | None:
+    """What 'it' / 'he' / 'they' stands for when the clause is said by or of a named subject above it: 'Apple
+    said it sold 5m iPhones', 'Musk uses his account, where he has 80m followers', 'British Airways is expected to
+    announce it will suspend 36,000 staff'. Only a subject of an enclosing clause is taken, never a noun beside."""
+    tok = verb
+    for _ in range(4):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            subject = next((c for c in tok.children if c.dep_ in _SUBJECT_DEPS), None)
+            if subject is not None and subject.lower_ not in _PRONOUNS:
+                return subject if _names_a_thing(subject) and subject.pos_ == "PROPN" or subject.ent_type_ in \
+                    _NAMED else None
     return None
 
 
