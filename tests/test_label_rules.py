@@ -168,3 +168,18 @@ def test_a_count_names_whose_it_is(pipeline: Pipeline, text: str, raw: str, subj
 def test_a_pronoun_is_no_subject_without_a_named_one_above_it(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The minister said they would hire 300 teachers.")
     assert "minister" not in found["300"].what  # 'they' is not the minister
+
+
+@pytest.mark.parametrize(("text", "raw", "words"), [
+    ("The central bank cut its inflation forecast to 3.1% from 3.4%.", "3.1%", {"inflation", "forecast"}),
+    ("The club raised its season ticket price by £40.", "£40", {"ticket", "price"}),
+    ("Shell lowered its spending plan for the year ended March to $21 billion.", "$21 billion", {"spending"}),
+    ("Markets at noon: Hang Seng +1.1% Nikkei -0.4%.", "-0.4%", {"Nikkei"}),  # a market line
+])
+def test_what_a_verb_moved_is_the_figures_what(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
+    assert words <= set(figures(pipeline, text)[raw].what.split())
+
+
+def test_to_y_from_x_is_a_baseline(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The central bank cut its inflation forecast to 3.1% from 3.4%.")
+    assert (found["3.1%"].change, found["3.1%"].baseline) == ("down", 3.4)

@@ -150,8 +150,8 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
 
 
 def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMention, NumberMention, str]]:
-    """(from, to, how) for 'from X to Y' with a word of movement before it, 'Y, up/down from X', and 'Y compared
-    with X a year earlier'."""
+    """(from, to, how) for 'from X to Y' or 'to Y from X' with a word of movement before it, 'Y, up/down from X',
+    and 'Y compared with X a year earlier'."""
     found = []
     for a, b in zip(candidates, candidates[1:], strict=False):
         between = text[a.end:b.start]
@@ -160,6 +160,9 @@ def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMenti
         if re.fullmatch(r"\s*(?:\S+\s+){0,2}?to\s+", between) and re.search(r"\bfrom\s+\Z", text[max(0, a.start - 6):
                                                                                                 a.start]):
             found.append((a, b, "from"))
+        elif re.fullmatch(r"\s*,?\s*from\s+", between) and re.search(r"\bto\s+\Z", text[max(0, a.start - 4):
+                                                                                              a.start]):
+            found.append((b, a, "from"))  # 'cut its forecast to 2.1% from 2.5%'
         elif _FROM_AFTER.match(between):
             found.append((b, a, "upfrom"))
         elif _COMPARED.search(between) and _TIME_AFTER.match(text, b.end):

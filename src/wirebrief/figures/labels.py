@@ -131,6 +131,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
         unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
     what = _with_subject(_with_reported(_what(number, noun, own, span), number, span), number, span)
+    if not what and m.kind == "percent":
+        what = _market_name(text_of(doc), m)
     if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
     directions[m.id] = direction(text_of(doc), m, number, span)
@@ -154,6 +156,16 @@ def _per(text: str, m: NumberMention, noun: Token | None) -> str | None:
     if noun is not None and m.end <= noun.idx <= m.end + 25 and not text[m.end:noun.idx].strip(" -").count(" ") > 2:
         return rate_after(text, noun.idx + len(noun.text))
     return None
+
+
+_MARKET_NAME = re.compile(r"(?:^|(?<=[\s:;,(]))((?:[A-Z][\w&.]*)(?:[ ](?:[A-Z][\w&.]*|\d+))*)[ ]?[+]?\Z")
+
+
+def _market_name(text: str, m: NumberMention) -> str | None:
+    """A signed move in a market line is the index's or the share's it follows: 'Dow +0.2%', 'Stoxx 50 -1.3%'."""
+    signed = m.raw[:1] in "+-−" or text[max(0, m.start - 1):m.start] == "+"
+    found = _MARKET_NAME.search(text, max(0, m.start - 30), m.start) if signed else None
+    return _meaningful(found.group(1)) if found else None  # a label holds no number: "S&P 500" → "S&P"
 
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -434,17 +446,35 @@ def _measured(root: Token, span: Span) -> str | None:
         if gov.pos_ == "NOUN" and gov.i not in range(span.start, span.end):
             return noun_phrase(gov)
         root, head = head, gov
-    if head.pos_ in ("VERB", "AUX"):
-        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != root.i), None)
-        if subject is not None and subject.lower_ in ("which", "that", "who") and head.dep_ == "relcl":
-            subject = head.head  # 'The Aviator, which has taken $90m'
-        if subject is not None and subject.pos_ not in ("NOUN", "PROPN"):
-            subject = None
-        verb = "" if head.lemma_ in _LIGHT_VERBS else f" {head.text}"
-        if subject is not None:
-            return f"{noun_phrase(subject)}{verb}"
-        return verb.strip() or None
-    return None
+        if head.dep_ == "acl" and head.head.ent_type_ in ("DATE", "TIME") and head.head.head.dep_ == "prep":
+            head = head.head.head.head  # 'lowered its guidance for the quarter ended December to $84bn'
+    return _by_verb(head, root, span) if head.pos_ in ("VERB", "AUX") else None
+
+
+def _by_verb(verb: Token, root: Token, span: Span) -> str | None:
+    """An amount a verb governs measures its subject, what it moved, and the verb: 'sales rose', 'bank growth
+    forecast cut'."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != root.i), None)
+    if subject is not None and subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+        subject = verb.head  # 'The Aviator, which has taken $90m'
+    if subject is not None and subject.pos_ not in ("NOUN", "PROPN"):
+        subject = None
+    said = "" if verb.lemma_ in _LIGHT_VERBS else f" {verb.text}"
+    moved = _object_moved(verb, root, span)
+    if subject is not None:
+        return f"{noun_phrase(subject)}{moved}{said}"
+    return f"{moved}{said}".strip() or None
+
+
+def _object_moved(verb: Token, prep: Token, span: Span) -> str:
+    """What a verb moved to or by the amount: its object, ' growth forecast' of 'the bank cut its growth forecast
+    to 2.1%', ' fee' of 'increased the fee by $5'; '' when the amount is the object itself."""
+    if prep.dep_ != "prep" or prep.lower_ not in ("to", "by", "from"):
+        return ""
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if obj is None or any(t.like_num or t.i in range(span.start, span.end) for t in obj.subtree):
+        return ""
+    return f" {_possessed(obj)}"
 
 
 def _event(anchor: Token, span: Span) -> str | None:
