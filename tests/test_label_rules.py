@@ -21,6 +21,7 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("The grid's frequency fell to 49.55 Hz on Monday.", "49.55 Hz", "down"),  # only the level: it carries the way
     ("The crude contract was up 19 cents at $58.24 a barrel.", "19 cents", "up"),
     ("Card spending showed a rise of 14.8% year-on-year.", "14.8%", "up"),
+    ("There was a fall in exports of 3% last year.", "3%", "down"),
     ("Sales of the console posted a 10% increase.", "10%", "up"),
     ("Employment grew by 125,600 positions last year.", "125,600", "up"),
     ("Shares of the coal producer slid 0.8% after the fire.", "0.8%", "down"),
@@ -175,6 +176,8 @@ def test_a_pronoun_is_no_subject_without_a_named_one_above_it(pipeline: Pipeline
     ("The club raised its season ticket price by £40.", "£40", {"ticket", "price"}),
     ("Shell lowered its spending plan for the year ended March to $21 billion.", "$21 billion", {"spending"}),
     ("Markets at noon: Hang Seng +1.1% Nikkei -0.4%.", "-0.4%", {"Nikkei"}),  # a market line
+    ("There was a fall in exports of 3% last year.", "3%", {"fall", "exports"}),
+    ("The regulator set the price cap at £1,834.", "£1,834", {"price", "cap"}),
 ])
 def test_what_a_verb_moved_is_the_figures_what(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
     assert words <= set(figures(pipeline, text)[raw].what.split())

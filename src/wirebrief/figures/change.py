@@ -140,6 +140,8 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
     if gov is None or role == "from":
         return None
     way = _direction(gov)
+    if way is None and gov.pos_ == "NOUN" and gov.dep_ == "pobj" and gov.head.lower_ in ("in", "of"):
+        way = _direction(gov.head.head)  # 'a rise in spending of 14.8%'
     if way is None:
         return None
     if gov.lemma_.lower() in _LOSE_ONLY and m.kind != "percent" and "point" not in text[m.end:m.end + 8]:

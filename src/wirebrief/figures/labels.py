@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
-from wirebrief.figures.change import Direction, direction, movements
+from wirebrief.figures.change import FALL_NOUNS, RISE_NOUNS, Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
@@ -444,7 +444,7 @@ def _measured(root: Token, span: Span) -> str | None:
     if root.dep_ == "pobj" and head.pos_ == "ADP":
         gov = head.head
         if gov.pos_ == "NOUN" and gov.i not in range(span.start, span.end):
-            return noun_phrase(gov)
+            return _in_movement(gov)
         root, head = head, gov
         if head.dep_ == "acl" and head.head.ent_type_ in ("DATE", "TIME") and head.head.head.dep_ == "prep":
             head = head.head.head.head  # 'lowered its guidance for the quarter ended December to $84bn'
@@ -466,10 +466,21 @@ def _by_verb(verb: Token, root: Token, span: Span) -> str | None:
     return f"{moved}{said}".strip() or None
 
 
+def _in_movement(noun: Token) -> str:
+    """A noun the amount measures, with the movement it is the object of: 'a rise in spending of 14.8%' → 'rise in
+    spending', 'a fall in sales of 5%' → 'fall in sales'."""
+    phrase = noun_phrase(noun)
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.pos_ == "NOUN" and (
+            prep.head.lemma_.lower() in RISE_NOUNS | FALL_NOUNS):
+        return f"{prep.head.text} {prep.text} {phrase}"
+    return phrase
+
+
 def _object_moved(verb: Token, prep: Token, span: Span) -> str:
     """What a verb moved to or by the amount: its object, ' growth forecast' of 'the bank cut its growth forecast
     to 2.1%', ' fee' of 'increased the fee by $5'; '' when the amount is the object itself."""
-    if prep.dep_ != "prep" or prep.lower_ not in ("to", "by", "from"):
+    if prep.dep_ != "prep" or prep.lower_ not in ("to", "by", "from", "at"):
         return ""
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
     if obj is None or any(t.like_num or t.i in range(span.start, span.end) for t in obj.subtree):
