@@ -260,3 +260,12 @@ def test_eval_score_scores_any_jsonl(tmp_path: Path) -> None:
 ])
 def test_a_period_agrees_only_with_the_same_time(predicted: str, gold: str | None, agrees: bool) -> None:
     assert scorers.field_agrees("period", predicted, gold) is agrees
+
+
+@pytest.mark.parametrize(("predicted", "gold", "agrees"), [
+    ("United States military", "US military (CENTCOM)", True),  # the place in a name, by its alias
+    ("UK military", "US military", False),
+    ("Ofcom", "US military", False),
+])
+def test_a_source_names_its_place_by_any_alias(predicted: str, gold: str, agrees: bool) -> None:
+    assert scorers.field_agrees("source", predicted, gold) is agrees
