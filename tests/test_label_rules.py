@@ -186,3 +186,12 @@ def test_what_a_verb_moved_is_the_figures_what(pipeline: Pipeline, text: str, ra
 def test_to_y_from_x_is_a_baseline(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The central bank cut its inflation forecast to 3.1% from 3.4%.")
     assert (found["3.1%"].change, found["3.1%"].baseline) == ("down", 3.4)
+
+
+def test_a_place_that_qualifies_the_counted_noun_is_the_figures(pipeline: Pipeline) -> None:
+    text = ("About 3 million Canadian homes use oil heating. A third of all Brazil fans watched. The France team said "
+            "40 players were tested, and Germany sold 2 million cars.")
+    found = figures(pipeline, text)
+    assert found["About 3 million"].where is None or found["About 3 million"].label_from["where"] != "sentence"
+    assert (found["A third"].where, found["A third"].label_from["where"]) == ("Brazil", "sentence")
+    assert found["40"].where is None  # 'France' qualifies the team that says it, not the players counted

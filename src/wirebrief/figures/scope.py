@@ -290,7 +290,7 @@ def place(sent: Span, span: Span) -> str | None:
     places = [e for e in places_in(sent) if (e.end <= span.start or e.start >= span.end)
               and e.root.dep_ in ("pobj", "conj") and governing_prep(e.root) in _LOCATIVE and not in_name(e)]
     if not places:
-        return None
+        return _place_of_the_counted(sent, span)
     best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
     root = best.root
     while root.dep_ == "conj" and root.head.ent_type_ in PLACE_LABELS:
@@ -298,6 +298,21 @@ def place(sent: Span, span: Span) -> str | None:
     group = [root, *(c for c in root.conjuncts if c.ent_type_ in PLACE_LABELS)]
     names = [entity_text(t) for t in sorted(group, key=lambda t: t.i)]
     return " and ".join(dict.fromkeys(names))
+
+
+def _place_of_the_counted(sent: Span, span: Span) -> str | None:
+    """A place that qualifies the very noun the figure counts or measures: 'six million UK households', '50% of
+    all UK net users'; not one that qualifies another noun of the sentence ('the US military said 18 …')."""
+    number = span.root
+    counted = {number.head.i} if number.head.pos_ in ("NOUN", "PROPN") and number.head.i >= span.start else set()
+    for tok in (number, *span):
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            counted |= {c.i for c in prep.children if c.dep_ == "pobj"}
+    for e in places_in(sent):
+        if e.root.dep_ in ("compound", "nmod", "amod") and e.root.head.i in counted and not in_name(e) \
+                and not (e.start < span.end and e.end > span.start):
+            return canonical_place(str(e.text))
+    return None
 
 
 def attribution(sent: Span, figure: Token | None = None) -> str | None:
