@@ -195,3 +195,9 @@ def test_a_place_that_qualifies_the_counted_noun_is_the_figures(pipeline: Pipeli
     assert found["About 3 million"].where is None or found["About 3 million"].label_from["where"] != "sentence"
     assert (found["A third"].where, found["A third"].label_from["where"]) == ("Brazil", "sentence")
     assert found["40"].where is None  # 'France' qualifies the team that says it, not the players counted
+
+
+def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Floods displaced 4,000 people in Brazil's southern region. The strike closed 40 "
+                              "schools in Chile's capital.")
+    assert (found["4,000"].where, found["40"].where) == ("Brazil's southern region", "Chile's capital")

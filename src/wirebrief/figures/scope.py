@@ -290,7 +290,7 @@ def place(sent: Span, span: Span) -> str | None:
     places = [e for e in places_in(sent) if (e.end <= span.start or e.start >= span.end)
               and e.root.dep_ in ("pobj", "conj") and governing_prep(e.root) in _LOCATIVE and not in_name(e)]
     if not places:
-        return _place_of_the_counted(sent, span)
+        return _place_of_a_place(sent, span) or _place_of_the_counted(sent, span)
     best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
     root = best.root
     while root.dep_ == "conj" and root.head.ent_type_ in PLACE_LABELS:
@@ -298,6 +298,19 @@ def place(sent: Span, span: Span) -> str | None:
     group = [root, *(c for c in root.conjuncts if c.ent_type_ in PLACE_LABELS)]
     names = [entity_text(t) for t in sorted(group, key=lambda t: t.i)]
     return " and ".join(dict.fromkeys(names))
+
+
+def _place_of_a_place(sent: Span, span: Span) -> str | None:
+    """A place named as the owner or kind of a place noun after a locative preposition: 'in Iraq's Anbar province',
+    'at the Hasakah detention centre' → the whole phrase, the place with what of it is meant."""
+    for e in places_in(sent):
+        head = e.root.head
+        if e.root.dep_ in ("poss", "compound") and head.pos_ == "NOUN" and head.dep_ == "pobj" \
+                and governing_prep(head) in _LOCATIVE and not in_name(e) and (head.i < span.start or e.start
+                                                                            >= span.end):
+            words = sent.doc[e.start:head.i + 1]
+            return re.sub(r"\s*['’]s\b", "'s", words.text)
+    return None
 
 
 def _place_of_the_counted(sent: Span, span: Span) -> str | None:
