@@ -201,3 +201,15 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
     found = figures(pipeline, "Floods displaced 4,000 people in Brazil's southern region. The strike closed 40 "
                               "schools in Chile's capital.")
     assert (found["4,000"].where, found["40"].where) == ("Brazil's southern region", "Chile's capital")
+
+
+@pytest.mark.parametrize(("text", "raw", "period"), [
+    ("Rebels said 30 soldiers were killed and 12 captured in the first week of March.", "30",
+     "the first week of March"),  # a trailing date dates both clauses of figures
+    ("He was out for two months and had hoped to return on 4 April.", "two", None),  # no figure in the second
+    ("The firm restructured in 2019, cutting its workforce to 800.", "800", "2019"),
+    ("Its market share is now about 12%.", "about 12%", "now"),
+    ("The film has so far taken $30m.", "$30m", "so far"),
+])
+def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
+    assert figures(pipeline, text)[raw].period == period

@@ -175,7 +175,7 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     Not a date that only qualifies a noun ('this year's nominees'), an ordinal or a rate."""
     dates = [e for e in _dates(sent, avoid) if e.end <= span.start or e.start >= span.end]
     if not dates:
-        return None
+        return _now(_clause_verb(span.root))
     doc = sent.doc
     for e in dates:
         if e.start >= span.end and e.start - span.end <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
@@ -189,9 +189,41 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     others = [(a, b) for a, b in avoid if not (a >= span.start_char and b <= span.end_char)]
     for e in sorted(dates, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end))):
         lo, hi = min(e.end_char, span.start_char), max(e.start_char, span.end_char)
-        if verb is not None and _clause_verb(e.root) == verb and not any(lo <= a and b <= hi for a, b in others):
+        dated = _clause_verb(e.root)
+        if verb is None or dated is None:
+            continue
+        if dated == verb and not any(lo <= a and b <= hi for a, b in others):
             return _period_text(e)
+        if _shares_the_date(verb, dated, e, span):
+            return _period_text(e)
+    return _now(verb)
+
+
+_NOW = {"now", "currently", "presently"}
+
+
+def _now(verb: Token | None) -> str | None:
+    """'now', 'currently', 'so far' said of the figure's own clause: 'Firefox's share is now about 5%'."""
+    if verb is None:
+        return None
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in _NOW:
+            return str(c.text)
+        if c.dep_ == "advmod" and c.lower_ == "far" and any(g.lower_ == "so" for g in c.children):
+            return "so far"
     return None
+
+
+def _shares_the_date(verb: Token, dated: Token, date: Span, span: Span) -> bool:
+    """A date at the end of clauses of figures joined by 'and' dates each ('44 were killed and 166 detained in the
+    first half'; not 'out for three months and had targeted a return on 23 February'),
+    and a date of a clause dates the participle that goes on from it ('recapitalised in 2003, halving the stake to
+    10%')."""
+    trailing = dated.dep_ == "conj" and dated.head.i == verb.i and date.start > span.end and any(
+        c.dep_ == "cc" and c.lower_ == "and" for c in verb.children) and any(
+        t.like_num and t.ent_type_ != "DATE" for t in dated.subtree if t.i < date.start)  # its own figure too
+    going_on = verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i == dated.i and date.end <= span.start
+    return trailing or going_on
 
 
 _BOUNDS = {"since", "until", "till", "before", "after"}
