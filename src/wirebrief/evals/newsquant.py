@@ -7,7 +7,8 @@ figures and labels come from code, or from the model's labelling step when it is
 matched to the gold per sentence, one to one:
 
 - value: equal within ``rtol=1e-5`` (a range needs both ends, from the two figures of one range);
-- value+unit: the units are the same unit (``mph`` = mile per hour, ``AUD`` = australian dollar, a counted noun
+- value+unit: the units are the same unit (``mph`` = mile per hour, ``AUD`` = australian dollar, a rate with its
+  ``per``: USD per barrel = dollar per barrel, a counted noun
   by its singular head, any persons noun = people);
 - value+change: our qualifier mapped onto CQE's (approximately → ``~``; more than, at least → ``>``; less than, up
   to → ``<``), else our ``change`` (up/down), else ``=`` (CQE's one column writes the qualifier when both hold);
