@@ -42,7 +42,7 @@ PUBLISHED = {
 _CURRENCY_NAMES = {
     "USD": "dollar", "AUD": "australian dollar", "CAD": "canadian dollar", "HKD": "hong kong dollar",
     "SGD": "singaporean dollar", "NZD": "new zealand dollar", "TWD": "taiwan dollar", "EUR": "euro",
-    "GBP": "pound     sterling", "JPY": "japanese yen", "CNY": "chinese yuan", "INR": "indian rupee",
+    "GBP": "pound sterling", "JPY": "japanese yen", "CNY": "chinese yuan", "INR": "indian rupee",
     "MYR": "malaysian ringgit", "ILS": "shekel", "CHF": "swiss franc", "KRW": "south korean won",
     "RUB": "russian ruble", "BTC": "bitcoin",
 }
@@ -50,11 +50,11 @@ _UNIT_NAMES = {
     "percent": "percentage", "percentage points": "percentage point", "km": "kilometre", "m": "metre",
     "cm": "centimetre", "mm": "millimetre", "µm": "micrometre", "nm": "nanometre", "kg": "kilogram", "g": "gram",
     "mg": "milligram", "lb": "pound-mass", "ft": "foot", "inch": "inch", "mile": "mile", "yard": "yard",
-    "mph": "mile per     hour", "km/h": "kilometre per hour", "mpg": "mile per gallon", "sq m": "square metre",
-    "sq km": "square     kilometre", "sq ft": "square feet", "cu ft": "cubic foot", "l": "litre", "ml": "millilitre",
+    "mph": "mile per hour", "km/h": "kilometre per hour", "mpg": "mile per gallon", "sq m": "square metre",
+    "sq km": "square kilometre", "sq ft": "square feet", "cu ft": "cubic foot", "l": "litre", "ml": "millilitre",
     "GB": "gigabyte", "MB": "megabyte", "Mbps": "megabit per second", "Hz": "hertz", "kHz": "kilohertz", "W": "watt",
     "kW": "kilowatt", "MW": "megawatt", "kWh": "kilowatt hour", "GWh": "gigawatt hour", "hp": "horsepower",
-    "bhp": "brake     horsepower", "°C": "celsius", "°F": "fahrenheit", "tonne": "ton", "ton": "ton",
+    "bhp": "brake horsepower", "°C": "celsius", "°F": "fahrenheit", "tonne": "ton", "ton": "ton",
     "barrel": "barrel", "rpm": "revolutions per minute", "mAh": "milliampere-hour", "GPa": "gigapascal", "V": "volt",
     "dB": "decibel", "lb ft": "pound-foot", "ppm": "part per million", "MHz": "megahertz",
     "GHz": "gigahertz", "square foot": "square foot", "square metre": "square metre",
@@ -167,9 +167,9 @@ def unit_name(unit: str | None, per: str | None = None) -> str:
 
 def _unit_key(name: str) -> str:
     """A unit's key: its head noun, singular; a rate's, both heads ('barrels per day' → 'barrel per day')."""
-    if " per " in name and not name.startswith(("mile per", "kilometre per", "revolutions per", "megabit per")):
-        return " per ".join(_unit_key(part) for part in name.split(" per ", 1))
     n = " ".join(name.lower().replace("-", " ").split())
+    if " per " in n:
+        return " per ".join(_unit_key(part) for part in n.split(" per ", 1))
     n = _SAME.get(n, n).replace("-", " ")
     if n == "year of age":
         return "year"

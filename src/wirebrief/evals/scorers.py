@@ -71,12 +71,15 @@ def _contradicts(predicted: str | None, gold: str | None) -> bool:
     return bool(lexicon.events(predicted) - lexicon.events(gold))
 
 
+_FIELD_KEYS = {"where": lexicon.place_key, "period": lexicon.period_key, "source": lexicon.place_key}
+"""How a field's words are compared; a source's place is a place: 'United States military' = 'US military'."""
+
+
 def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
     """where/period/source: both empty, or the same content words up to a subset ('Iraq' within 'Iraq and Syria'
     does not agree; 'US military' within 'US military (CENTCOM)' does). A period's numbers and 'last'/'this'/'next'
     count: '2004' ≠ '2005' (content words alone dropped them, and any two years agreed)."""
-    key = {"where": lexicon.place_key, "period": lexicon.period_key, "source": lexicon.place_key}.get(
-        name, lexicon.content)  # a source's place is a place: 'United States military' = 'US military'
+    key = _FIELD_KEYS.get(name, lexicon.content)
     p, g = key(predicted), key(gold)
     if not p or not g:
         return not p and not g

@@ -33,6 +33,9 @@ RISE_NOUNS = {"rise", "increase", "growth", "gain", "jump", "surge", "hike", "bo
               "improvement", "uplift", "rally"}
 FALL_NOUNS = {"fall", "drop", "decline", "decrease", "cut", "reduction", "slump", "dip", "downturn", "contraction",
               "slide", "plunge"}
+PAST_FORMS = {"rose", "risen", "fell", "grew", "grown", "lost", "sank", "shrank", "slid", "dove", "leapt", "swung",
+              "went", "gone"}
+"""Past forms of the verbs of movement that their stem does not start: 'rose from 5% to 10%'."""
 _LOSE_ONLY = {"lose", "top"}
 """Verbs of movement only for a share or points ('lost 1.1%', 'lost 162 points'); 'lost $5m' is a loss."""
 _NEUTRAL_CHANGE = {"change", "move", "revise", "shift", "adjust", "go", "creep", "swing"}
@@ -68,6 +71,15 @@ def _direction(word: Token) -> Direction | None:
         return "up"
     if word.pos_ == "NOUN" and lemma in FALL_NOUNS:
         return "down"
+    return None
+
+
+def movement_of(noun: Token) -> Token | None:
+    """The noun of movement a noun is the object of: 'rise' for 'spending' in 'a rise in spending of 14.8%'."""
+    prep = noun.head
+    if noun.pos_ == "NOUN" and noun.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.pos_ == "NOUN" \
+            and prep.head.lemma_.lower() in RISE_NOUNS | FALL_NOUNS:
+        return prep.head
     return None
 
 
@@ -140,8 +152,8 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
     if gov is None or role == "from":
         return None
     way = _direction(gov)
-    if way is None and gov.pos_ == "NOUN" and gov.dep_ == "pobj" and gov.head.lower_ in ("in", "of"):
-        way = _direction(gov.head.head)  # 'a rise in spending of 14.8%'
+    if way is None and (moved := movement_of(gov)) is not None:
+        way = _direction(moved)  # 'a rise in spending of 14.8%'
     if way is None:
         return None
     if gov.lemma_.lower() in _LOSE_ONLY and m.kind != "percent" and "point" not in text[m.end:m.end + 8]:
@@ -172,11 +184,8 @@ def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMenti
     return found
 
 
-_IRREGULAR = {"rose", "risen", "fell", "grew", "grown", "lost", "sank", "shrank", "slid", "dove", "leapt", "swung",
-              "went", "gone"}
-"""Past forms of the verbs of movement that their stem does not start: 'rose from 5% to 10%'."""
 _MOVEMENT_BEFORE = re.compile(
-    rf"\b(?:{'|'.join(sorted(RISE_VERBS | FALL_VERBS | _NEUTRAL_CHANGE | RISE_NOUNS | FALL_NOUNS | _IRREGULAR))})\w*\b"
+    rf"\b(?:{'|'.join(sorted(RISE_VERBS | FALL_VERBS | _NEUTRAL_CHANGE | RISE_NOUNS | FALL_NOUNS | PAST_FORMS))})\w*\b"
     r"|\bupward|\bdownward", re.IGNORECASE)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from wirebrief.figures import units
+from wirebrief.figures.change import FALL_VERBS, PAST_FORMS, RISE_VERBS
 from wirebrief.figures.mention import NON_FIGURE_KINDS, Core, Kind, NumberMention, Qualifier
 from wirebrief.figures.numerals import cores
 
@@ -286,12 +287,11 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
 _RANGE_SEPARATOR = re.compile(r"[ ]*(?:(?P<dash>[-–—~])|(?P<word>to|through|thru|and))[ ]*")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+\Z", re.IGNORECASE)
 _MOVED_BY = re.compile(
-    r"\b(?:by|up|down|ros[ei]n?|rises|fell|fall(?:s|en)?|gain(?:s|ed)?|lost|los(?:e|es)|jump(?:s|ed)?|climb(?:s|ed)?"
-    r"|drop(?:s|ped)?|increas(?:e|es|ed)|decreas(?:e|es|ed)|gr[eo]w(?:s|n)?|add(?:s|ed)?|shed|slid(?:e|es)?"
-    r"|slip(?:s|ped)?|sank|sinks?|soar(?:s|ed)?|surg(?:e|es|ed)|advanc(?:e|es|ed)|plung(?:e|es|ed)|tumbl(?:e|es|ed)"
-    r"|plummet(?:s|ed)?|eas(?:e|es|ed)|dip(?:s|ped)?|widen(?:s|ed)?|narrow(?:s|ed)?)\s+\Z", re.IGNORECASE)
-"""Before 'X to Y', a movement makes X its amount and Y the level it reached ('increased by $43.6bn to $419.2bn',
-'up 10.4 cents to $2.24', 'rose 18 sen to RM23.50'): no range."""
+    rf"\b(?:by|up|down|add(?:s|ed)?|(?:{'|'.join(sorted((RISE_VERBS | FALL_VERBS | PAST_FORMS) - {'top'}))})\w*)\s+\Z",
+    re.IGNORECASE)
+"""Before 'X to Y', a verb of movement (change.py's) makes X its amount and Y the level it reached ('increased by
+$43.6bn to $419.2bn', 'up 10.4 cents to $2.24', 'rose 18 sen to RM23.50'): no range. Not 'top': 'the top 5 to
+10'."""
 _CENTS_GAP = re.compile(r"[ ]+(?:and[ ]+)?")
 _CENTS_END = re.compile(r"\s*(?:$|[.,;:!?)]|(?:more|and)\b)")
 

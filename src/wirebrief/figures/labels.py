@@ -144,8 +144,8 @@ def _per(text: str, m: NumberMention, noun: Token | None) -> str | None:
     noun follows it ('800,000 barrels a day', '3,000 tests per day')."""
     if per := rate_after(text, m.end):
         return per
-    if noun is not None and m.end <= noun.idx <= m.end + 25 and not text[m.end:noun.idx].strip(" -").count(" ") > 2:
-        return rate_after(text, noun.idx + len(noun.text))
+    if noun is not None and noun.idx >= m.end and text[m.end:noun.idx].strip(" -").count(" ") <= 2:
+        return rate_after(text, noun.idx + len(noun.text))  # the noun is at most three words after the amount
     return None
 
 

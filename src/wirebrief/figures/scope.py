@@ -174,27 +174,26 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     opens its sentence ('Last year, …', 'In 2004 …'), else one in its clause with no other figure between them.
     Not a date that only qualifies a noun ('this year's nominees'), an ordinal or a rate."""
     dates = [e for e in _dates(sent, avoid) if e.end <= span.start or e.start >= span.end]
+    verb = _clause_verb(span.root)
     if not dates:
-        return _now(_clause_verb(span.root))
+        return _now(verb)
     doc = sent.doc
     for e in dates:
         if e.start >= span.end and e.start - span.end <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
                                                                    for t in doc[span.end:e.start]):
             return _period_text(e)
-    verb = _clause_verb(span.root)
     opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start
                and not _dates_the_saying(e, verb)]
     if opening:
         return _period_text(opening[0])
+    if verb is None:
+        return None
     others = [(a, b) for a, b in avoid if not (a >= span.start_char and b <= span.end_char)]
     for e in sorted(dates, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end))):
         lo, hi = min(e.end_char, span.start_char), max(e.start_char, span.end_char)
         dated = _clause_verb(e.root)
-        if verb is None or dated is None:
-            continue
-        if dated == verb and not any(lo <= a and b <= hi for a, b in others):
-            return _period_text(e)
-        if _shares_the_date(verb, dated, e, span):
+        if dated is not None and (dated == verb and not any(lo <= a and b <= hi for a, b in others)
+                                  or _shares_the_date(verb, dated, e, span)):
             return _period_text(e)
     return _now(verb)
 
@@ -204,9 +203,7 @@ _NOW = {"now", "currently", "presently"}
 
 def _now(verb: Token | None) -> str | None:
     """'now', 'currently', 'so far' said of the figure's own clause: 'Firefox's share is now about 5%'."""
-    if verb is None:
-        return None
-    for c in verb.children:
+    for c in verb.children if verb is not None else ():
         if c.dep_ == "advmod" and c.lower_ in _NOW:
             return str(c.text)
         if c.dep_ == "advmod" and c.lower_ == "far" and any(g.lower_ == "so" for g in c.children):
@@ -337,11 +334,10 @@ def _place_of_a_place(sent: Span, span: Span) -> str | None:
     'at the Hasakah detention centre' → the whole phrase, the place with what of it is meant."""
     for e in places_in(sent):
         head = e.root.head
-        if e.root.dep_ in ("poss", "compound") and head.pos_ == "NOUN" and head.dep_ == "pobj" \
-                and governing_prep(head) in _LOCATIVE and not in_name(e) and (head.i < span.start or e.start
-                                                                            >= span.end):
-            words = sent.doc[e.start:head.i + 1]
-            return re.sub(r"\s*['’]s\b", "'s", words.text)
+        apart = head.i < span.start or e.start >= span.end  # the phrase holds no part of the figure
+        if e.root.dep_ in ("poss", "compound") and head.pos_ == "NOUN" and head.dep_ == "pobj" and apart \
+                and governing_prep(head) in _LOCATIVE and not in_name(e):
+            return str(sent.doc[e.start:head.i + 1].text)
     return None
 
 
@@ -350,7 +346,7 @@ def _place_of_the_counted(sent: Span, span: Span) -> str | None:
     all UK net users'; not one that qualifies another noun of the sentence ('the US military said 18 …')."""
     number = span.root
     counted = {number.head.i} if number.head.pos_ in ("NOUN", "PROPN") and number.head.i >= span.start else set()
-    for tok in (number, *span):
+    for tok in span:
         for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
             counted |= {c.i for c in prep.children if c.dep_ == "pobj"}
     for e in places_in(sent):

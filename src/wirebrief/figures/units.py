@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from wirebrief.figures import lexicon
+
 MeasureKind = Literal["measure", "temperature"]
 
 SYMBOLS = {
@@ -422,21 +424,21 @@ def inches_after(text: str, end: int) -> tuple[Decimal, int] | None:
 # --- rates: what an amount is per ------------------------------------------------------------------------------
 
 _PER_NOUNS = {
-    "second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year", "annum", "season",
-    "decade", "century", "game", "match", "shift", "barrel", "share", "tonne", "ton", "kilo", "kg", "kilogram",
-    "pound", "ounce", "litre", "liter", "gallon", "mile", "kilometre", "kilometer", "km", "unit", "head", "person",
-    "capita", "passenger", "household", "student", "pupil", "patient", "resident", "employee", "worker", "vehicle",
-    "car", "ticket", "bottle", "pack", "dose", "flight", "trip", "visit", "user", "subscriber", "customer", "item",
-    "square foot", "square metre", "square meter", "square mile", "sq ft", "sq m", "acre", "hectare", "kwh",
+    "second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year", "season", "decade",
+    "century", "game", "match", "shift", "barrel", "share", "tonne", "ton", "kilogram", "pound", "ounce", "litre",
+    "gallon", "mile", "kilometre", "unit", "head", "person", "passenger", "household", "student", "pupil", "patient",
+    "resident", "employee", "worker", "vehicle", "car", "ticket", "bottle", "pack", "dose", "flight", "trip", "visit",
+    "user", "subscriber", "customer", "item", "square foot", "square metre", "square mile", "acre", "hectare", "kWh",
 }
-_PER_FORMS = {"annum": "year", "capita": "person", "feet": "foot", "liter": "litre", "kilometer": "kilometre",
-              "square feet": "square foot", "square meter": "square metre", "sq ft": "square foot",
-              "sq m": "square metre", "kg": "kilogram", "kilo": "kilogram", "km": "kilometre", "kwh": "kWh",
-              "people": "person"}
+_PER_FORMS = {"annum": "year", "yr": "year", "hr": "hour", "bbl": "barrel", "capita": "person", "people": "person",
+              "feet": "foot", "liter": "litre", "kilometer": "kilometre", "km": "kilometre", "kg": "kilogram",
+              "kilo": "kilogram", "kwh": "kWh", "square feet": "square foot", "square meter": "square metre",
+              "sq ft": "square foot", "sq m": "square metre", "sq mile": "square mile"}
+"""Other spellings of the nouns a rate is per."""
 _RATE = re.compile(
     r"(?:\s+|-)(?:a|an|per|each)(?:\s+|-)(?P<per>(?:square|sq\.?)\s+(?:feet|foot|met(?:re|er)s?|miles?|ft|m)\b"
     r"|[a-z]+\b)(?!\s+(?:ago|earlier|before|after|later|on|from|since|or)\b)(?!-)"
-    r"|\s?/\s?(?P<slash>day|week|month|year|yr|hour|hr|share|barrel|bbl|tonne|kg|night)\b",
+    r"|\s?/\s?(?P<per_slash>day|week|month|year|yr|hour|hr|share|barrel|bbl|tonne|kg|night)\b",
     re.IGNORECASE,
 )
 
@@ -448,10 +450,10 @@ def rate_after(text: str, end: int) -> str | None:
     m = _RATE.match(text, end)
     if m is None:
         return None
-    per = " ".join((m.group("per") or m.group("slash")).lower().replace(".", "").split())
-    per = {"yr": "year", "hr": "hour", "bbl": "barrel"}.get(per, per)
-    single = per if per in _PER_NOUNS else " ".join(per.split()[:-1] + [per.split()[-1].rstrip("s")])
-    if per not in _PER_NOUNS and single not in _PER_NOUNS and per not in _PER_FORMS:
-        return None
-    per = per if per in _PER_NOUNS or per in _PER_FORMS else single
-    return _PER_FORMS.get(per, per)
+    written = " ".join((m.group("per") or m.group("per_slash")).lower().replace(".", "").split())
+    *first, last = written.split()
+    for form in (written, " ".join([*first, lexicon.singular(last)])):  # 'per square metres', 'a head'
+        form = _PER_FORMS.get(form, form)
+        if form in _PER_NOUNS:
+            return form
+    return None

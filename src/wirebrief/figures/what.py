@@ -8,9 +8,9 @@ import re
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
-from wirebrief.figures.change import FALL_NOUNS, RISE_NOUNS
+from wirebrief.figures.change import movement_of
 from wirebrief.figures.mention import NumberMention
-from wirebrief.figures.parse import noun_phrase, sentence_of
+from wirebrief.figures.parse import is_named, noun_phrase, sentence_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -70,12 +70,11 @@ def subject_of(number: Token, span: Span) -> Token | None:
 
 
 _PRONOUNS = {"it", "he", "she", "they"}
-_NAMED = {"ORG", "PERSON", "GPE", "NORP", "PRODUCT", "FAC"}
 
 
 def _names_a_thing(token: Token) -> bool:
     """A noun, a name, or a word the parser tags otherwise but knows as a named entity ('OHSU has performed')."""
-    return token.pos_ in ("NOUN", "PROPN") or token.ent_type_ in _NAMED and token.pos_ not in ("PRON", "DET")
+    return token.pos_ in ("NOUN", "PROPN") or is_named(token) and token.pos_ not in ("PRON", "DET")
 
 
 def _antecedent_subject(verb: Token) -> Token | None:
@@ -90,8 +89,7 @@ def _antecedent_subject(verb: Token) -> Token | None:
         if tok.pos_ in ("VERB", "AUX"):
             subject = next((c for c in tok.children if c.dep_ in _SUBJECT_DEPS), None)
             if subject is not None and subject.lower_ not in _PRONOUNS:
-                return subject if _names_a_thing(subject) and subject.pos_ == "PROPN" or subject.ent_type_ in \
-                    _NAMED else None
+                return subject if subject.pos_ == "PROPN" or is_named(subject) else None
     return None
 
 
@@ -252,11 +250,8 @@ def _in_movement(noun: Token) -> str:
     """A noun the amount measures, with the movement it is the object of: 'a rise in spending of 14.8%' → 'rise in
     spending', 'a fall in sales of 5%' → 'fall in sales'."""
     phrase = noun_phrase(noun)
-    prep = noun.head
-    if noun.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.pos_ == "NOUN" and (
-            prep.head.lemma_.lower() in RISE_NOUNS | FALL_NOUNS):
-        return f"{prep.head.text} {prep.text} {phrase}"
-    return phrase
+    moved = movement_of(noun)
+    return f"{moved.text} {noun.head.text} {phrase}" if moved is not None else phrase
 
 
 def _object_moved(verb: Token, prep: Token, span: Span) -> str:
