@@ -97,6 +97,12 @@ def test_a_date_that_qualifies_a_noun_is_no_period(pipeline: Pipeline) -> None:
     ("Volvo is recalling 9,300 wagons from the 2004 model year.", "9,300", None),  # the cars' name, not a time
     ("Volvo is also recalling 1,200 vans from the 2005 model years.", "1,200", None),
     ("On Tuesday, the agency reported that from March to May the rebels staged 41 raids.", "41", "March to May"),
+    ("Rebels have staged 41 raids in the region in the last four weeks.", "41", "the last four weeks"),  # a length
+    ("Wages have risen 3-4% over the past two years.", "3", "the past two years"),  # a range's ends share it
+    ("Since 2001 12 branches have shut, the bank said.", "12", "since 2001"),  # the date the parser ran on
+    ("The union has struck twice since 1998 when 300 miners were laid off.", "300", "1998"),  # 'when' the date
+    ("By the end of 2008, it is thought that 30% of homes will have solar panels.", "30%", "by the end of 2008"),
+    ("The mill hopes output will reach 900 tonnes (1,984,000 lb) by 2012.", "900 tonnes", "by 2012"),
 ])
 def test_a_period_the_text_ties_to_the_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period

@@ -80,10 +80,13 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
-    rates = {ranges[i]: p.per for i, p in proposals.items() if p.per and ranges.get(i) is not None}
-    for i, p in proposals.items():  # '$62 to $68 a share': both ends are per share
-        if p.per is None and rates.get(ranges.get(i)):
-            proposals[i] = replace(p, per=rates[ranges[i]])
+    for name in ("per", "period"):  # '$62 to $68 a share', '6-7% in the past three years': both ends
+        shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
+                  if getattr(p, name) and ranges.get(i) is not None}
+        for i, p in proposals.items():
+            if getattr(p, name) is None and shared.get(ranges.get(i)):
+                proposals[i] = replace(p, **{name: shared[ranges[i]]},
+                                       origins={**p.origins, name: "sentence"} if name == "period" else p.origins)
     for i, moved in movements(text, candidates, directions).items():
         partner = moved.baseline_of is not None and ranges.get(i) is not None and ranges.get(i) == ranges.get(
             moved.baseline_of)

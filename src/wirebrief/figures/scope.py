@@ -175,12 +175,15 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     Not a date that only qualifies a noun ('this year's nominees'), an ordinal or a rate."""
     dates = [e for e in _dates(sent, avoid) if e.end <= span.start or e.start >= span.end]
     verb = _clause_verb(span.root)
+    if (when := _when(verb)) is not None:
+        return str(when.text)
     if not dates:
         return _now(verb)
     doc = sent.doc
     for e in dates:
-        if e.start >= span.end and e.start - span.end <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
-                                                                   for t in doc[span.end:e.start]):
+        gap = _unbracketed(doc[span.end:e.start]) if e.start >= span.end else None
+        if gap is not None and len(gap) <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
+                                                     for t in gap):
             return _period_text(e)
     opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start
                and not _dates_the_saying(e, verb)]
@@ -223,8 +226,23 @@ def _shares_the_date(verb: Token, dated: Token, date: Span, span: Span) -> bool:
     return trailing or going_on
 
 
-_BOUNDS = {"since", "until", "till", "before", "after"}
-"""Prepositions that change what a date means for a figure: '$20bn since 2014' is not '$20bn in 2014'."""
+def _unbracketed(gap: Span) -> list[Token]:
+    """The words between a figure and a date, leaving out what brackets hold ('300bn yen ($2.9bn, £1.5bn) by
+    2010': the conversion is the same figure)."""
+    depth, kept = 0, []
+    for t in gap:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            kept.append(t)
+    return kept
+
+
+_BOUNDS = {"since", "until", "till", "before", "after", "by"}
+"""Prepositions that change what a date means for a figure: '$20bn since 2014' is not '$20bn in 2014', nor
+'300bn yen by 2010' '300bn yen in 2010'."""
 
 
 def _period_text(date: Span) -> str:
@@ -254,7 +272,9 @@ def _dates_the_saying(date: Span, verb: Token | None) -> bool:
     """An opening date that dates the reporting of the figure, not the figure: 'On Wednesday, CENTCOM reported
     that from January to June the group claimed 153 attacks'."""
     said = _clause_verb(date.root)
-    return said is not None and said != verb and said.lemma_ in _REPORTING
+    impersonal = said is not None and any(c.dep_ in ("expl", "nsubjpass") and c.lower_ == "it" for c in said.children)
+    return said is not None and said != verb and said.lemma_ in _REPORTING and not impersonal \
+        and governing_prep(date.root) != "by"
 
 
 def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
@@ -268,10 +288,37 @@ def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
                     ("'s", "’s")) or MODEL_YEAR.match(text_of(sent.doc), e.end_char) or MODEL_YEAR.search(e.text):
                 continue
             at = bisect_left(spans, (e.end_char, -1))
-            if not any(a < e.end_char and e.start_char < b for a, b in spans[max(0, at - 8):at]):
+            inside = [(a, b) for a, b in spans[max(0, at - 8):at] if a < e.end_char and e.start_char < b]
+            if not inside or _SPAN_OF_TIME.fullmatch(e.text):
                 found.append(e)
+            elif (date := _before_the_figure(e, inside[0][0])) is not None:
+                found.append(date)
         return found
     return memo(sent.doc, ("dates", sent.start, sent.end), make)
+
+
+_SPAN_OF_TIME = re.compile(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final)\s+\S+\s+"
+                           r"(?:years|months|weeks|days|decades|quarters|hours)", re.IGNORECASE)
+"""A date whose number is its length ('the past six months'): a period of the figures beside it."""
+
+
+def _before_the_figure(date: Span, start_char: int) -> Span | None:
+    """The part of a date the parser ran on into a figure ('Since 1997 10 overseas posts' read '1997 10'): the
+    tokens before the figure, when they hold a year."""
+    end = next((t.i for t in date if t.idx >= start_char), date.end)
+    head = date.doc[date.start:end]
+    return head if any(t.like_num and len(t.text) == 4 for t in head) else None
+
+
+def _when(verb: Token | None) -> Span | None:
+    """The date a 'when' clause hangs off: '… since 1999 when 600 hereditaries lost their seats' → 1999."""
+    if verb is None:
+        return None
+    when = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "when"), None)
+    if when is None or when.i == 0:
+        return None
+    date = entity_at(when.doc[when.i - 1])
+    return date if date is not None and date.label_ == "DATE" and is_period(date) else None
 
 
 def _clause_verb(tok: Token) -> Token | None:
