@@ -19,16 +19,8 @@ from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
-from wirebrief.figures.scope import (
-    Origin,
-    Scope,
-    abbreviations,
-    article_scope,
-    name_key,
-    period_of,
-    source_of,
-    where_of,
-)
+from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, where_of
+from wirebrief.figures.source import abbreviations, name_key, source_of
 from wirebrief.figures.units import rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
 

@@ -196,3 +196,8 @@ Latin America, North America, South America, Gaza, West Bank, Kurdistan
 """.split(","))
 """Countries and regions by name: a place even where the small parser misses it ('In Niger, 30 soldiers…' read as a
 date or a person)."""
+
+REPORTING = {"say", "report", "announce", "estimate", "expect", "project", "tell", "reveal", "disclose", "state",
+              "claim", "add", "note", "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate",
+              "believe", "publish", "suggest", "argue", "admit", "explain", "affirm"}
+"""Verbs that report a figure: 'officials said', 'the survey found'."""

@@ -1,5 +1,6 @@
-"""Where, when and who says: the place, period and source of a figure, read from its sentence, else from the
-context that scopes it, else from the article when it is about one place (:func:`wirebrief.figures.labels.propose`)."""
+"""Where and when: the place and period of a figure, read from its sentence, else from the context that scopes it,
+else from the article when it is about one place (:func:`wirebrief.figures.labels.propose`). Who says so is
+:mod:`wirebrief.figures.source`."""
 
 from __future__ import annotations
 
@@ -14,36 +15,18 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.finder import MODEL_YEAR
 from wirebrief.figures.parse import (
     PLACE_LABELS,
-    PRONOUNS,
     before,
     canonical_place,
     entity_at,
     entity_text,
     ents_of,
     governing_prep,
-    is_named,
     memo,
-    name_of,
-    noun_phrase,
     text_of,
 )
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-
-_REPORTING = {"say", "report", "announce", "estimate", "expect", "project", "tell", "reveal", "disclose", "state",
-              "claim", "add", "note", "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate",
-              "believe", "publish", "suggest", "argue", "admit", "explain", "affirm"}
-
-
-_SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
-                 "ministry", "department", "government", "survey", "poll", "report", "study", "figure", "data",
-                 "statistic", "research", "researcher", "company", "firm", "bank", "regulator", "agency", "union",
-                 "group", "expert", "commission", "committee", "council", "office", "authority", "military", "army",
-                 "chairman", "chief", "executive", "president", "director", "secretary", "boss", "organiser",
-                 "organizer", "watchdog", "institute", "association", "federation", "board", "court", "command",
-                 "statement", "filing"}
-"""Nouns that can state a figure: 'officials said', 'the survey found'. Other subjects of 'said' are not sources."""
 
 
 @dataclass(frozen=True)
@@ -54,35 +37,6 @@ class Scope:
 
 
 Origin = Literal["sentence", "context", "article"]
-
-
-_NAME_WORD = r"(?:[A-Z][\w.&'-]*|of|for|and|on)"
-
-
-_DEFINED = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD})*)\s+\(([A-Z][A-Za-z]*[A-Z])\)")
-
-
-def abbreviations(text: str) -> dict[str, str]:
-    """Names the article shortens itself, long form (lower case, no leading 'the') → short: 'US Central Command
-    (CENTCOM)', 'The National Highway Traffic Safety Administration (NHTSA)'. A source is named as the article
-    goes on to name it."""
-    found: dict[str, str] = {}
-    for m in _DEFINED.finditer(text):
-        words = m.group(1).split()
-        while words and words[0].lower() in ("the", "of", "for", "and", "on"):
-            words = words[1:]
-        initials = {w[0].upper() for w in words}
-        if words and m.group(2)[0].upper() in initials:
-            for i in range(max(1, len(words) - 1)):  # 'US Central Command' and 'Central Command', not 'Command'
-                if words[i][0].isupper():
-                    found.setdefault(name_key(" ".join(words[i:])), m.group(2))
-    return found
-
-
-def name_key(name: str) -> str:
-    """A name as :func:`abbreviations` keys it, written either way: lower case, no dots, no leading 'the' ('The
-    U.S. Central Command' → 'us central command')."""
-    return re.sub(r"^the\s+", "", name.lower().replace(".", ""))
 
 
 def article_scope(doc: Doc) -> Scope:
@@ -273,7 +227,7 @@ def _dates_the_saying(date: Span, verb: Token | None) -> bool:
     that from January to June the group claimed 153 attacks'."""
     said = _clause_verb(date.root)
     impersonal = said is not None and any(c.dep_ in ("expl", "nsubjpass") and c.lower_ == "it" for c in said.children)
-    return said is not None and said != verb and said.lemma_ in _REPORTING and not impersonal \
+    return said is not None and said != verb and said.lemma_ in lexicon.REPORTING and not impersonal \
         and governing_prep(date.root) != "by"
 
 
@@ -331,22 +285,6 @@ def _clause_verb(tok: Token) -> Token | None:
     return None
 
 
-def source_of(sent: Span, figure: Token) -> tuple[str | None, Origin | None]:
-    """Who states the figure: the attribution of its sentence that covers it ('according to CENTCOM', 'NHTSA
-    said'); a pronoun ('he said') is who the paragraph quoted last, up to three sentences back; nothing else is a
-    source."""
-    found = attribution(sent, figure)
-    if found is None:
-        return None, None
-    if found.lower() not in PRONOUNS:
-        return found, "sentence"
-    for earlier in reversed(before(sent, 3)):
-        named = attribution(earlier)
-        if named is not None and named.lower() not in PRONOUNS:
-            return named, "context"
-    return None, None
-
-
 _NOT_PERIODS = re.compile(r"(?:the\s+)?\d+(?:st|nd|rd|th)|(?:a|an|per|every|each)\s.*"
                           r"|(?:years|months|weeks|days|hours|decades)", re.IGNORECASE)
 """DATE entities that are not the time a figure covers: an ordinal ('the 12th time'), a rate ('two hours a week'), a
@@ -402,115 +340,3 @@ def _place_of_the_counted(sent: Span, span: Span) -> str | None:
             return canonical_place(str(e.text))
     return None
 
-
-def attribution(sent: Span, figure: Token | None = None) -> str | None:
-    """Who the sentence attributes its facts to: 'according to X', 'X said'. With ``figure``, only an attribution
-    that covers it: the figure is in what X said ('NHTSA said the recall involves 155,465 pickups'), or X's
-    saying hangs off the figure's clause ('…155,465 pickups, NHTSA said'); 'Van Gisbergen added 18 points' and
-    'Irish trailed by two points and Gold said: …' attribute nothing to the figure."""
-    according, sayings = memo(sent.doc, ("sayings", sent.start, sent.end), lambda: _sayings(sent))
-    if according is not None:
-        return according
-    for tok, subject in sayings:
-        if figure is None or _covers(tok, figure):
-            return source_name(subject)
-    return None
-
-
-def source_name(tok: Token) -> str:
-    """A source as the article names it: the name a common noun stands beside ('the communications regulator
-    Ofcom', 'the Turkish economics minister, Ali Babacan'), the agent of what it names ('market statistics gathered
-    by Websidestory'), else its own name or noun phrase."""
-    if tok.pos_ == "NOUN" and not is_named(tok):
-        owner = next((c for c in tok.children if c.dep_ == "poss" and is_named(c)), None)
-        if owner is not None:  # "CENTCOM's statement said"
-            return name_of(owner)
-        if (named := _named_beside(tok)) is not None:
-            return name_of(named)
-        if (earlier := memo(tok.doc, ("antecedent", tok.i), lambda: _antecedent(tok))) is not None:
-            return earlier
-    return name_of(tok)
-
-
-def _named_beside(tok: Token) -> Token | None:
-    """The name a common noun stands beside: its apposition, or who made it ('gathered by X', 'a survey by X')."""
-    for child in tok.children:
-        if child.dep_ == "appos" and is_named(child):
-            return child
-        by = next((c for c in child.children if c.dep_ == "agent"), None) if child.dep_ == "acl" else \
-            child if child.dep_ == "prep" and child.lower_ == "by" else None
-        named = next((c for c in by.children if c.dep_ == "pobj" and is_named(c)), None) if by is not None else None
-        if named is not None:
-            return named
-    return None
-
-
-_KINDS = {"poll": "survey", "survey": "survey", "study": "study", "research": "study", "report": "report"}
-
-
-def _antecedent(tok: Token) -> str | None:
-    """What a bare definite noun ('The group says', 'The poll … found') stands for: the nearest earlier mention of
-    the same thing (a poll is a survey) that the article names more fully ('The cross-party group', 'a survey by
-    GMIPoll')."""
-    if any(c.dep_ in ("compound", "amod", "poss") for c in tok.lefts) or not any(
-            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
-        return None
-    kind = _KINDS.get(tok.lemma_.lower(), tok.lemma_.lower())
-    doc = tok.doc
-    for i in range(tok.i - 1, -1, -1):
-        t = doc[i]
-        if t.pos_ != "NOUN" or _KINDS.get(t.lemma_.lower(), t.lemma_.lower()) != kind:
-            continue
-        if (named := _named_beside(t)) is not None:
-            return name_of(named)
-        if any(c.dep_ in ("compound", "amod") for c in t.lefts):
-            return noun_phrase(t)
-    return None
-
-
-def _sayings(sent: Span) -> tuple[str | None, list[tuple[Token, Token]]]:
-    """A sentence's 'according to X', and its reporting verbs with a subject that can be a source."""
-    for tok in sent:
-        if tok.lower_ == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None:
-                return source_name(obj), []
-    found = []
-    for tok in sent:
-        if tok.pos_ == "VERB" and tok.lemma_ in _REPORTING:
-            subject = _subject(tok)
-            if subject is not None and (is_named(subject) or subject.pos_ == "PROPN"
-                                        or subject.lemma_.lower() in _SOURCE_NOUNS
-                                        or subject.lower_ in PRONOUNS):
-                found.append((tok, subject))
-    return None, found
-
-
-def _subject(verb: Token) -> Token | None:
-    """A verb's subject, or for a verb that shares one ('Nintendo has a 95% share … and said …') its head's."""
-    for _ in range(3):
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None or verb.dep_ != "conj" or verb.head.pos_ not in ("VERB", "AUX"):
-            return subject
-        verb = verb.head
-    return None
-
-
-_FORECASTS = {"predict", "forecast", "expect", "estimate", "project"}
-"""Verbs whose object is what the subject states: 'the central bank predicting 4% growth'."""
-
-
-def _covers(saying: Token, figure: Token) -> bool:
-    """The reporting verb ``saying`` reports the clause ``figure`` is in."""
-    if saying.lemma_ in _FORECASTS and any(c.dep_ == "dobj" and figure in c.subtree for c in saying.children):
-        return True
-    objects = any(c.dep_ == "dobj" for c in saying.children)  # 'added the conversion to become …' says nothing
-    reports = any(c.dep_ in ("ccomp", "parataxis") or c.dep_ == "xcomp" and not objects
-                  or c.dep_ == "punct" and c.text == ":" for c in saying.children)
-    if reports and saying.i != figure.i and figure in saying.subtree:
-        return not any(t.dep_ in ("nsubj", "nsubjpass") and figure in t.subtree for t in saying.children)
-    if saying.dep_ in ("parataxis", "ccomp", "advcl"):
-        head = saying.head
-        return figure in head.subtree and not (saying.i < figure.i and saying.dep_ == "ccomp")
-    return False
