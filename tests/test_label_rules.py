@@ -126,6 +126,25 @@ def test_a_source_only_for_what_it_says(pipeline: Pipeline, text: str, raw: str,
     assert figures(pipeline, text)[raw].source == source
 
 
+SURVEY = ("A survey by Pollwise last month asked voters about transport. Some 38% said they would use the new "
+          "tram, while 12% think it is a waste of money. Twenty people said they saw the blast.")
+
+
+@pytest.mark.parametrize(("text", "raw", "source"), [
+    (SURVEY, "Some 38%", "Pollwise survey"),  # a share of respondents saying what they think
+    (SURVEY, "12%", "Pollwise survey"),
+    (SURVEY, "Twenty", None),  # people who say something are no share of a survey's respondents
+    ("A Daily Courier poll of 2,040 adults suggests most Scots back the plan.", "2,040", "Daily Courier poll"),
+    ("Officials said 40% of the wells had run dry.", "40%", "Officials"),
+    ("About 40% of the town's voters think the tram is a waste of money.", "About 40%", None),  # no survey named
+])
+def test_the_survey_behind_its_sample_and_its_respondents(pipeline: Pipeline, text: str, raw: str,
+                                                           source: str | None) -> None:
+    found = figures(pipeline, text)[raw]
+    assert found.source == source
+    assert source is None or found.label_from["source"] in ("sentence", "context")
+
+
 def test_the_group_is_who_the_article_named_before(pipeline: Pipeline) -> None:
     text = ("A cross-party group of MPs published a plan. The group says it can win 92 votes.\n\n"
             "A separate survey by Pollmark last week asked shoppers. The poll found that 59% wanted more gadgets.")

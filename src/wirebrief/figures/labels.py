@@ -127,7 +127,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
-    source, source_from = source_of(sent, number)
+    source, source_from = source_of(sent, number, share=m.kind in ("percent", "ratio") or 0 < m.value < 1)
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}

@@ -53,13 +53,14 @@ def name_key(name: str) -> str:
     return re.sub(r"^the\s+", "", name.lower().replace(".", ""))
 
 
-def source_of(sent: Span, figure: Token) -> tuple[str | None, Origin | None]:
+def source_of(sent: Span, figure: Token, *, share: bool = False) -> tuple[str | None, Origin | None]:
     """Who states the figure: the attribution of its sentence that covers it ('according to CENTCOM', 'NHTSA
-    said'); a pronoun ('he said') is who the paragraph quoted last, up to three sentences back; nothing else is a
-    source."""
+    said'); a pronoun ('he said') is who the paragraph quoted last, up to three sentences back; the survey behind a
+    share of its respondents ('40% think …') or its sample ('a poll of 1,313 people'); nothing else is a source."""
     found = attribution(sent, figure)
     if found is None:
-        return None, None
+        survey = _the_survey_behind(figure, share=share)
+        return (survey, "context") if survey else (None, None)
     if found.lower() not in PRONOUNS:
         return found, "sentence"
     for earlier in reversed(before(sent, 3)):
@@ -105,7 +106,8 @@ def _named_beside(tok: Token) -> Token | None:
             return child
         by = next((c for c in child.children if c.dep_ == "agent"), None) if child.dep_ == "acl" else \
             child if child.dep_ == "prep" and child.lower_ == "by" else None
-        named = next((c for c in by.children if c.dep_ == "pobj" and is_named(c)), None) if by is not None else None
+        named = next((c for c in by.children if c.dep_ == "pobj" and (is_named(c) or c.pos_ == "PROPN")), None) \
+            if by is not None else None
         if named is not None:
             return named
     return None
@@ -180,3 +182,39 @@ def _covers(saying: Token, figure: Token) -> bool:
         head = saying.head
         return figure in head.subtree and not (saying.i < figure.i and saying.dep_ == "ccomp")
     return False
+
+
+_SURVEYS = {"survey", "poll", "study", "questionnaire", "census"}
+_OPINING = {"say", "think", "believe", "want", "support", "prefer", "plan", "expect", "agree", "oppose", "feel",
+            "back", "favour", "favor", "choose", "intend", "vote", "rate", "rank", "trust", "worry", "fear"}
+"""What respondents do in a survey's findings: '40% think …', 'Almost a quarter, 22%, said they would …'."""
+
+
+def _the_survey_behind(figure: Token, *, share: bool) -> str | None:
+    """The survey a figure comes from, when the sentence says it only by its shape: the sample of the survey's own
+    phrase ('A poll of 1,313 people', 'The poll of 20,000 people in 20 countries'), or a share of respondents that
+    is the subject of what they think or say, after the article has named a survey."""
+    for tok in figure.ancestors:
+        if tok.dep_ == "prep" and tok.lower_ == "of" and tok.head.lemma_.lower() in _SURVEYS:
+            return _survey_name(tok.head)
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+    verb = next((t for t in figure.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if not share or verb is None or verb.lemma_ not in _OPINING or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and figure in c.subtree for c in verb.children):
+        return None
+    doc = figure.doc
+    for i in range(figure.i - 1, -1, -1):
+        if doc[i].pos_ == "NOUN" and doc[i].lemma_.lower() in _SURVEYS and (name := _survey_name(doc[i])):
+            return name
+    return None
+
+
+def _survey_name(survey: Token) -> str | None:
+    """A survey as the article names it: by who made it ('ICM Research survey'), by its own words ('Daily Telegraph
+    poll'), else as the survey it refers back to ('The poll … found' after 'a survey by GMIPoll')."""
+    if (named := _named_beside(survey)) is not None:
+        return f"{name_of(named)} {survey.lemma_.lower()}"
+    if any(c.dep_ in ("compound", "amod", "poss") and c.pos_ in ("PROPN", "NOUN") for c in survey.lefts):
+        return noun_phrase(survey)
+    return memo(survey.doc, ("antecedent", survey.i), lambda: _antecedent(survey))
