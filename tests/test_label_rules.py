@@ -238,3 +238,17 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
 ])
 def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("They would sit for between 10 and 15 years.", "10"),  # the unit again
+    ("He has been injured for nearly four weeks.", "nearly four"),
+    ("Rival counters say the figure is nearer 12%.", "12%"),  # a word that stands for the number
+    ("The proportion stood at 48% in March.", "48%"),
+])
+def test_a_what_that_names_nothing_but_the_unit_is_left_blank(pipeline: Pipeline, text: str, raw: str) -> None:
+    assert not figures(pipeline, text)[raw].what
+
+
+def test_a_what_that_names_the_thing_is_kept(pipeline: Pipeline) -> None:
+    assert figures(pipeline, "The mill employs 300 workers.")["300"].what

@@ -121,6 +121,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
         what = market_name(text_of(doc), m)
     if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
+    elif what and _says_nothing(what, unit):
+        what = None
     directions[m.id] = direction(text_of(doc), m, number, span)
     per = _per(text_of(doc), m, noun)
     sent = sentence_of(number)
@@ -132,6 +134,17 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}
     return Proposal(unit, what, where, period, source, origins=origins, per=per)
+
+
+_NO_THING = GENERIC | {"proportion", "percentage"}
+
+
+def _says_nothing(what: str, unit: str | None) -> bool:
+    """A what that names nothing the unit does not: 'years' on '12 to 14 years', 'the figure', 'the proportion'.
+    An editor is better served by a blank cell than by the unit again."""
+    said = {lexicon.singular(w) for w in lexicon.words(what)} - {"the", "a", "an", "of", "this", "that"}
+    duration = {lexicon.singular(unit)} & _TIME_NOUNS if unit else set()
+    return bool(said) and said <= _NO_THING | duration
 
 
 def _per(text: str, m: NumberMention, noun: Token | None) -> str | None:
