@@ -29,6 +29,11 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("The firm lost $5m on the deal.", "$5m", None),  # a loss, not a fall
     ("On Wall Street: Dow +0.2% and Nasdaq +0.8%.", "0.2%", "up"),
     ("The company employs 600 people in Texas.", "600", None),
+    ("The chain set up 30 shops in the north.", "30", None),  # a particle of a verb that moves nothing
+    ("Police picked up 12 suspects overnight.", "12", None),
+    ("More than 9,000 fans signed up for the ballot.", "More than 9,000", None),
+    ("Its shares shot up more than 7% in early trading.", "more than 7%", "up"),
+    ("Fares were revised down 2% in May.", "2%", "down"),
 ])
 def test_which_way_a_figure_moved(pipeline: Pipeline, text: str, raw: str, change: str | None) -> None:
     assert figures(pipeline, text)[raw].change == change
@@ -163,6 +168,8 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("The US trade deficit hit a record, having increased by $43.6 billion.", "$43.6 billion", {"trade", "deficit"}),
     ("A poll suggests 69% of pensioners say they always vote in elections.", "69%", {"pensioners", "vote"}),
     ("The Aviator, which has taken $90m, leads the field.", "$90m", {"aviator"}),
+    ("Acme's shares shot up more than 7% in early trading.", "more than 7%", {"acme", "shot", "up"}),  # particle
+    ("Some 1,200 staff were laid off.", "Some 1,200", {"staff", "laid", "off"}),
 ])
 def test_what_names_whose_figure_it_is(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
     what = figures(pipeline, text)[raw].what

@@ -41,6 +41,13 @@ _LOSE_ONLY = {"lose", "top"}
 _NEUTRAL_CHANGE = {"change", "move", "revise", "shift", "adjust", "go", "creep", "swing"}
 """Verbs that say a figure moved but not which way: the values of 'from X to Y' do."""
 
+_MOVED_WITH_A_PARTICLE = {"shoot", "go", "push", "drive", "mark", "bid", "jack", "ramp", "tick", "edge", "inch",
+                          "creep", "move", "drift", "come", "bring", "force", "send", "pull", "knock", "revise",
+                          "price", "trade", "nudge", "ratchet", "scale", "tip", "head", "bump", "notch", "talk",
+                          "spike"}
+"""Verbs whose 'up' or 'down' moves a figure ('shot up 7%', 'revised down to 2%'); 'signed up', 'set up', 'picked
+up', 'laid off' and 'stepped down' move nothing."""
+
 _WORD_BEFORE = re.compile(r"\b(up|down|higher|lower)(?:\s+by)?\s*\Z", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(higher|lower|up|down)\b(?!\s+(?:from|to)\b)", re.IGNORECASE)
 _FROM_AFTER = re.compile(r"\A[\s,]*(up|down)\s+from\s+\Z", re.IGNORECASE)
@@ -61,8 +68,8 @@ class Movement:
 def _direction(word: Token) -> Direction | None:
     lemma = word.lemma_.lower()
     particle = next((c.lower_ for c in word.children if c.dep_ == "prt" and c.lower_ in ("up", "down")), None)
-    if particle is not None and word.pos_ == "VERB":
-        return "up" if particle == "up" else "down"  # 'shot up', 'went down'
+    if particle is not None and word.pos_ == "VERB" and lemma in _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS:
+        return "up" if particle == "up" else "down"  # 'shot up', 'went down'; not 'signed up', 'set up'
     if word.pos_ in ("VERB", "AUX") and lemma in RISE_VERBS:
         return "up"
     if word.pos_ in ("VERB", "AUX") and lemma in FALL_VERBS:
@@ -72,6 +79,14 @@ def _direction(word: Token) -> Direction | None:
     if word.pos_ == "NOUN" and lemma in FALL_NOUNS:
         return "down"
     return None
+
+
+def _a_particle_moving_nothing(span: Span, at: int) -> bool:
+    """The 'up' before a figure belongs to a verb that moves nothing: 'set up 30 shops', 'picked up 12 suspects'."""
+    word = span.doc.char_span(at, at + 2, alignment_mode="expand")
+    tok = word[0] if word is not None and len(word) else None
+    return tok is not None and tok.dep_ == "prt" and tok.head.lemma_ not in (
+        _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS)
 
 
 def movement_of(noun: Token) -> Token | None:
@@ -140,7 +155,7 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
     if m.raw[:1] in "-−" and m.kind == "percent" and re.search(r"[A-Z)\d]\s*\Z", text[max(0, m.start - 3):m.start]):
         return "down"  # a market line: 'FTSE -0.6%'
     if _FROM_AFTER.match(text[m.end:m.end + 16]) is None and (before := _WORD_BEFORE.search(
-            text, max(0, m.start - 12), m.start)):
+            text, max(0, m.start - 12), m.start)) and not _a_particle_moving_nothing(span, before.start(1)):
         return "up" if before.group(1).lower() in ("up", "higher") else "down"
     if after := _WORD_AFTER.match(text, m.end, min(len(text), m.end + 10)):
         if m.kind in ("percent", "money"):

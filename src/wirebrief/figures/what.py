@@ -165,7 +165,7 @@ def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) ->
     if noun is not None and (phrase := meaningful(noun_phrase(noun))):
         parts = [phrase]
         event = _event(own if own is not None else number, span) or next(
-            (str(c.text) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
+            (verb_words(c) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
              and c.lemma_ not in LIGHT_VERBS), None)  # 'the number of jobs created … to 139,000
         if event is not None and event.lower() not in parts[0].lower():
             parts.append(event)
@@ -239,7 +239,7 @@ def _by_verb(verb: Token, root: Token, span: Span) -> str | None:
         subject = verb.head  # 'The Aviator, which has taken $90m'
     if subject is not None and subject.pos_ not in ("NOUN", "PROPN"):
         subject = None
-    said = "" if verb.lemma_ in LIGHT_VERBS else f" {verb.text}"
+    said = "" if verb.lemma_ in LIGHT_VERBS else f" {verb_words(verb)}"
     moved = _object_moved(verb, root, span)
     if subject is not None:
         return f"{noun_phrase(subject)}{moved}{said}"
@@ -265,10 +265,16 @@ def _object_moved(verb: Token, prep: Token, span: Span) -> str:
     return f" {_possessed(obj)}"
 
 
+def verb_words(verb: Token) -> str:
+    """A verb with its particle: 'shot up', 'signed up', 'laid off' (the particle carries the event)."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.text} {particle.text}" if particle is not None else str(verb.text)
+
+
 def _event(anchor: Token, span: Span) -> str | None:
     for child in anchor.children:
         if child.dep_ in ("acl", "relcl") and child.pos_ == "VERB" and child.lemma_ not in LIGHT_VERBS:
-            return str(child.text)
+            return verb_words(child)
     x = anchor
     for _ in range(3):
         head = x.head
@@ -282,6 +288,6 @@ def _event(anchor: Token, span: Span) -> str | None:
             continue
         if head.pos_ == "VERB" and x.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod", "attr", "oprd", "advmod",
                                              "dative"):
-            return None if head.lemma_ in LIGHT_VERBS else str(head.text)
+            return None if head.lemma_ in LIGHT_VERBS else verb_words(head)
         x = head
     return None
