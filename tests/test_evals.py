@@ -92,6 +92,8 @@ def test_a_wrong_event_or_unit_is_not_a_hit() -> None:
     ("pickups recalled", "vehicles recalled", True),
     ("x", "jobs created", False),
     (None, "jobs created", False),
+    ("shoppers buying tablets", "people planning to buy a tablet", True),  # a three-letter event, inflected
+    ("news jobs", "new jobs", False),  # 'news' is no 'new'
 ])
 def test_what_partial(predicted: str | None, gold: str, partial: bool) -> None:
     assert scorers.what_agrees(predicted, gold) is partial

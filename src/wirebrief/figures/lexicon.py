@@ -119,13 +119,19 @@ def period_key(text: str | None) -> set[str]:
 
 def events(text: str | None) -> set[str]:
     """The event groups a phrase names, in any inflection ('operatives killed' → {'kill'}; 'gaining' → {'rise'})."""
-    return {group for w in words(text) if (group := _EVENT_OF.get(w) or _event_stems().get(stem(w)))}
+    return {group for w in words(text) if (group := _EVENT_OF.get(w) or _event_stems().get(w)
+                                           or _event_stems().get(stem(w)))}
 
 
 @lru_cache(maxsize=1)
 def _event_stems() -> dict[str, str]:
-    """Stem → event group, for the inflections EVENT_GROUPS does not list ('gaining', 'paying', 'recalls')."""
-    return {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
+    """Stem → event group, for the inflections EVENT_GROUPS does not list ('gaining', 'recalls'); a three-letter
+    word by its own inflections only ('buying', 'paying', 'cutting'; 'news' is no 'new')."""
+    found = {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
+    for group, words in EVENT_GROUPS.items():
+        for word in (w for w in words if len(w) == 3 and w != "new"):
+            found.update(dict.fromkeys((f"{word}s", f"{word}ing", f"{word}{word[-1]}ing"), group))
+    return found
 
 
 def singular(word: str) -> str:
