@@ -259,3 +259,29 @@ def test_a_what_that_names_nothing_but_the_unit_is_left_blank(pipeline: Pipeline
 
 def test_a_what_that_names_the_thing_is_kept(pipeline: Pipeline) -> None:
     assert figures(pipeline, "The mill employs 300 workers.")["300"].what
+
+
+@pytest.mark.parametrize(("text", "raw", "where"), [
+    ("A poll suggests two-thirds of Canadians back the plan.", "two-thirds", "Canada"),  # whose people it counts
+    ("Some 1,000 Americans were asked.", "Some 1,000", "US"),
+    ("The film has taken $300m worldwide.", "$300m", "worldwide"),  # the adverb of the figure's clause
+    ("The album has sold four million copies globally.", "four million", "globally"),
+    ("Analysts in Boston said 300 Germans bought the car.", "300", "Boston"),  # the sentence's place comes first
+])
+def test_a_place_the_figure_itself_names(pipeline: Pipeline, text: str, raw: str, where: str) -> None:
+    assert figures(pipeline, text)[raw].where == where
+
+
+def test_a_restatement_lends_the_first_mention_what_it_adds(pipeline: Pipeline) -> None:
+    text = ("Gearbox 3 sells four million copies\n\nVeltra Software is celebrating bumper sales of its racing game. "
+            "The game has sold more than four million copies worldwide, the company said.")
+    found = [f for f in pipeline.summarize(text).figures if f.value == 4e6]
+    assert len(found) == 1 and found[0].raw == "four million"  # the headline, the first mention
+    assert (found[0].where, found[0].source) == ("worldwide", "Veltra Software")
+    assert found[0].label_from["where"] == "context"
+
+
+def test_a_shared_unit_alone_is_no_restatement(pipeline: Pipeline) -> None:
+    text = ("Plans include two hours of PE for every pupil by 2008.\n\n"
+            "Currently only a third of children get two hours of sport a week.")
+    assert [f.period for f in pipeline.summarize(text).figures if f.raw == "two"][0] != "Currently"

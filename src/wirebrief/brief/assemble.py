@@ -124,24 +124,53 @@ def key_points(article: Article, figures: list[Figure], n: int = KEY_POINTS, sai
 
 
 def without_restatements(figures: list[Figure]) -> list[Figure]:
-    """A fact said again (headline, then lede) listed once: same value, unit, place and period, and what it
-    counts in common, in another sentence (a sentence that says '51%' twice says two facts). '14 operatives in
-    Iraq' and '14 operatives in Syria' are two facts, and so are the ends of two ranges that meet ('$750,000 to $1
-    million …; $1 million to $1.25 million'): an end is said again only with its range."""
+    """A fact said again (headline, then lede) listed once, at its first mention: same value and unit, what it
+    counts in common, no place or period that tells them apart, in another sentence (a sentence that says '51%'
+    twice says two facts). What the restatement adds ('more than five million copies worldwide' after 'sells five
+    million copies') fills the first mention's empty place, period and source, marked as read from context.
+    '14 operatives in Iraq' and '14 operatives in Syria' are two facts, and so are the ends of two ranges that meet
+    ('$750,000 to $1 million …; $1 million to $1.25 million'): an end is said again only with its range."""
     ends: dict[int, tuple[float, ...]] = {}
     for f in figures:
         if f.range_id is not None:
             ends[f.range_id] = (*ends.get(f.range_id, ()), f.value)
-    seen: dict[tuple[object, ...], list[tuple[set[str], tuple[int, int]]]] = {}
-    kept = []
+    seen: dict[tuple[object, ...], list[int]] = {}
+    kept: list[Figure] = []
     for f in figures:
-        earlier = seen.setdefault((f.value, f.unit, f.where, f.period, ends.get(f.range_id or 0)), [])
-        words = fact_words(f.what)
-        if any((not words or not w or words & w) and quote != f.quote_span for w, quote in earlier):
+        earlier = seen.setdefault((f.value, f.unit, ends.get(f.range_id or 0)), [])
+        first = next((i for i in earlier if _restates(kept[i], f)), None)
+        if first is None:
+            earlier.append(len(kept))
+            kept.append(f)
             continue
-        earlier.append((words, f.quote_span))
-        kept.append(f)
+        added = {k: getattr(f, k) for k in _SCOPE if getattr(kept[first], k) is None and getattr(f, k)}
+        if added:
+            kept[first] = kept[first].model_copy(update={
+                **added, "label_from": {**kept[first].label_from, **dict.fromkeys(added, "context")}})
     return kept
+
+
+_SCOPE = ("where", "period", "source")
+
+
+def _specific(value: float) -> bool:
+    """A value of three significant digits or more ('337,000', '5.45'): two of them in one article, of one unit,
+    are one fact however the sentences word it."""
+    digits = f"{abs(value):.6g}".replace(".", "").strip("0")
+    return len(digits) >= 3
+
+
+def _restates(first: Figure, again: Figure) -> bool:
+    """Another sentence says the same fact: what they count shares a word besides the unit ('hours' of 'two
+    hours' is no common fact) or an event ('sells' = 'sold'), or one of them says nothing of it, or the value is
+    too specific to be another fact's; and neither place nor period tells them apart."""
+    unit = fact_words(first.unit)
+    said, words = fact_words(first.what) - unit, fact_words(again.what) - unit
+    same = not fact_words(first.what) or not fact_words(again.what) or bool(said & words) or bool(
+        lexicon.events(first.what) & lexicon.events(again.what)) or _specific(first.value)
+    return first.quote_span != again.quote_span and same and all(
+        getattr(first, k) is None or getattr(again, k) is None or getattr(first, k) == getattr(again, k)
+        for k in ("where", "period"))
 
 
 def _script(ch: str) -> str:

@@ -207,3 +207,22 @@ REPORTING = {"say", "report", "announce", "estimate", "expect", "project", "tell
               "claim", "add", "note", "predict", "forecast", "show", "find", "confirm", "warn", "insist", "calculate",
               "believe", "publish", "suggest", "argue", "admit", "explain", "affirm"}
 """Verbs that report a figure: 'officials said', 'the survey found'."""
+
+
+PEOPLE_OF = {
+    "britons": "Britain", "brits": "Britain", "americans": "US", "canadians": "Canada", "mexicans": "Mexico",
+    "brazilians": "Brazil", "argentines": "Argentina", "germans": "Germany", "italians": "Italy",
+    "spaniards": "Spain", "portuguese": "Portugal", "greeks": "Greece", "swedes": "Sweden", "danes": "Denmark",
+    "norwegians": "Norway", "finns": "Finland", "poles": "Poland", "ukrainians": "Ukraine", "russians": "Russia",
+    "turks": "Turkey", "iraqis": "Iraq", "syrians": "Syria", "iranians": "Iran", "afghans": "Afghanistan",
+    "israelis": "Israel", "palestinians": "Palestine", "egyptians": "Egypt", "nigerians": "Nigeria",
+    "kenyans": "Kenya", "indians": "India", "pakistanis": "Pakistan", "australians": "Australia",
+    "new zealanders": "New Zealand", "japanese": "Japan", "chinese": "China", "koreans": "Korea",
+    "europeans": "Europe", "africans": "Africa", "asians": "Asia", "scots": "Scotland", "welsh": "Wales",
+    "irish": "Ireland", "english": "England", "french": "France", "dutch": "Netherlands", "belgians": "Belgium",
+    "swiss": "Switzerland", "austrians": "Austria", "londoners": "London", "new yorkers": "New York",
+    "parisians": "Paris", "californians": "California", "texans": "Texas", "scandinavians": "Scandinavia",
+}
+"""The people of a place, as a counted noun names them: '25% of Britons' is about Britain, '1,000 Americans' about
+the US. Only the plural noun of persons; an adjective ('Syrian detention facilities') says less."""
+

@@ -304,7 +304,7 @@ def place(sent: Span, span: Span) -> str | None:
     places = [e for e in places_in(sent) if (e.end <= span.start or e.start >= span.end)
               and e.root.dep_ in ("pobj", "conj") and governing_prep(e.root) in _LOCATIVE and not in_name(e)]
     if not places:
-        return _place_of_a_place(sent, span) or _place_of_the_counted(sent, span)
+        return _place_of_a_place(sent, span) or _place_of_the_counted(sent, span) or _everywhere(span)
     best = min(places, key=lambda e: min(abs(e.start - span.end), abs(span.start - e.end)))
     root = best.root
     while root.dep_ == "conj" and root.head.ent_type_ in PLACE_LABELS:
@@ -312,6 +312,21 @@ def place(sent: Span, span: Span) -> str | None:
     group = [root, *(c for c in root.conjuncts if c.ent_type_ in PLACE_LABELS)]
     names = [entity_text(t) for t in sorted(group, key=lambda t: t.i)]
     return " and ".join(dict.fromkeys(names))
+
+
+_EVERYWHERE = {"worldwide", "globally", "nationwide", "internationally", "nationally"}
+
+
+def _everywhere(span: Span) -> str | None:
+    """'taken $500m worldwide', 'sold five million copies globally': the adverb of the figure's own clause."""
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX"):
+            return next((str(c.text) for c in tok.children if c.dep_ == "advmod" and c.lower_ in _EVERYWHERE), None)
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 def _place_of_a_place(sent: Span, span: Span) -> str | None:
@@ -327,8 +342,9 @@ def _place_of_a_place(sent: Span, span: Span) -> str | None:
 
 
 def _place_of_the_counted(sent: Span, span: Span) -> str | None:
-    """A place that qualifies the very noun the figure counts or measures: 'six million UK households', '50% of
-    all UK net users'; not one that qualifies another noun of the sentence ('the US military said 18 …')."""
+    """A place that qualifies the very noun the figure counts or measures ('six million UK households', '50% of
+    all UK net users'), or whose people it counts ('25% of Britons'); not one that qualifies another noun of the
+    sentence ('the US military said 18 …')."""
     number = span.root
     counted = {number.head.i} if number.head.pos_ in ("NOUN", "PROPN") and number.head.i >= span.start else set()
     for tok in span:
@@ -338,5 +354,12 @@ def _place_of_the_counted(sent: Span, span: Span) -> str | None:
         if e.root.dep_ in ("compound", "nmod", "amod") and e.root.head.i in counted and not in_name(e) \
                 and not (e.start < span.end and e.end > span.start):
             return canonical_place(str(e.text))
+    doc = sent.doc
+    for i in sorted(counted):  # '25% of Britons', '1,000 Americans'
+        tok = doc[i]
+        if tok.tag_ in ("NNS", "NNPS") or tok.lower_ in lexicon.PEOPLE_OF and tok.pos_ in ("NOUN", "PROPN"):
+            two = doc[i - 1:i + 1].text.lower() if i else ""
+            if (found := lexicon.PEOPLE_OF.get(two) or lexicon.PEOPLE_OF.get(tok.lower_)) is not None:
+                return found
     return None
 

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
-from wirebrief.figures.parse import PRONOUNS, before, is_named, memo, name_of, noun_phrase
+from wirebrief.figures.parse import PRONOUNS, before, ents_of, is_named, memo, name_of, noun_phrase, sentence_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -133,7 +133,24 @@ def _antecedent(tok: Token) -> str | None:
             return name_of(named)
         if any(c.dep_ in ("compound", "amod") for c in t.lefts):
             return noun_phrase(t)
-    return None
+    return _the_company(tok) if kind in _COMPANIES else None
+
+
+_COMPANIES = {"company", "firm", "carrier", "airline", "maker", "manufacturer", "retailer", "insurer", "lender",
+              "broadcaster", "publisher", "developer", "giant", "chain", "operator", "supermarket", "bank"}
+"""Nouns for a business: 'the company said' stands for the business the article named last."""
+
+
+def _the_company(tok: Token) -> str | None:
+    """The organisation 'the company' stands for: the last one that was the subject of a clause before it, in
+    its sentence or the two before ('Microsoft is celebrating sales of Halo 2. The game has sold five million
+    copies, the company said'); none when two share the subject ('Acme and Bolt met')."""
+    sent = sentence_of(tok)
+    names = [e for s in [*before(sent, 2), sent] for e in ents_of(s) if e.label_ == "ORG" and e.end <= tok.i
+             and e.root.dep_ in ("nsubj", "nsubjpass")]
+    if not names or any(c.dep_ == "conj" for c in names[-1].root.children):
+        return None
+    return str(names[-1].text).removeprefix("the ").removeprefix("The ")
 
 
 def _sayings(sent: Span) -> tuple[str | None, list[tuple[Token, Token]]]:
