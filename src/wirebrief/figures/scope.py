@@ -135,7 +135,7 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
         return _now(verb)
     doc = sent.doc
     for e in dates:
-        gap = _unbracketed(doc[span.end:e.start]) if e.start >= span.end else None
+        gap = _unbracketed(doc[span.end:e.start]) if 0 <= e.start - span.end <= 16 else None
         if gap is not None and len(gap) <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
                                                      for t in gap):
             return _period_text(e)

@@ -4,6 +4,7 @@ paragraph that quoted the pronoun's antecedent (:func:`wirebrief.figures.labels.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
@@ -221,8 +222,9 @@ def _the_survey_behind(figure: Token, *, share: bool) -> str | None:
             c.dep_ in ("nsubj", "nsubjpass") and figure in c.subtree for c in verb.children):
         return None
     doc = figure.doc
-    for i in range(figure.i - 1, -1, -1):
-        if doc[i].pos_ == "NOUN" and doc[i].lemma_.lower() in _SURVEYS and (name := _survey_name(doc[i])):
+    surveys = memo(doc, "surveys", lambda: [t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in _SURVEYS])
+    for i in reversed(surveys[:bisect_left(surveys, figure.i)]):
+        if name := memo(doc, ("survey name", i), lambda i=i: _survey_name(doc[i])):  # type: ignore[misc]
             return name
     return None
 
