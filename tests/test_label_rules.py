@@ -285,3 +285,16 @@ def test_a_shared_unit_alone_is_no_restatement(pipeline: Pipeline) -> None:
     text = ("Plans include two hours of PE for every pupil by 2008.\n\n"
             "Currently only a third of children get two hours of sport a week.")
     assert [f.period for f in pipeline.summarize(text).figures if f.raw == "two"][0] != "Currently"
+
+
+@pytest.mark.parametrize(("text", "raw", "unit", "per"), [
+    ("The Kospi closed at 2,481.6 on Friday.", "2,481.6", "point", None),  # an index's level is in points
+    ("The benchmark index slid to 7,120.4.", "7,120.4", "point", None),
+    ("The index of 500 companies rose 2%.", "500", "company", None),  # a count the index is made of
+    ("Hall averaged 18.4 ppg and 9.1 rpg last season.", "18.4", "point", "game"),  # a sports line's averages
+    ("Hall averaged 18.4 ppg and 9.1 rpg last season.", "9.1", "rebound", "game"),
+    ("Organisers expect six to seven thousand runners.", "six", "runner", None),  # a range's ends count alike
+])
+def test_units_the_words_imply(pipeline: Pipeline, text: str, raw: str, unit: str, per: str | None) -> None:
+    found = figures(pipeline, text)[raw]
+    assert (found.unit, found.per) == (unit, per)

@@ -72,13 +72,13 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
-    for name in ("per", "period"):  # '$62 to $68 a share', '6-7% in the past three years': both ends
+    for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
                   if getattr(p, name) and ranges.get(i) is not None}
         for i, p in proposals.items():
             if getattr(p, name) is None and shared.get(ranges.get(i)):
-                proposals[i] = replace(p, **{name: shared[ranges[i]]},
-                                       origins={**p.origins, name: "sentence"} if name == "period" else p.origins)
+                proposals[i] = replace(p, **{name: shared[ranges[i]]}, origins={**p.origins, name: "sentence"}
+                                       if name in ("period", "what") else p.origins)
     for i, moved in movements(text, candidates, directions).items():
         partner = moved.baseline_of is not None and ranges.get(i) is not None and ranges.get(i) == ranges.get(
             moved.baseline_of)
@@ -123,8 +123,13 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
         unit, what = "year", "age"
     elif what and _says_nothing(what, unit):
         what = None
+    if unit is None and m.kind == "count" and what and _an_index_level(number, what):
+        unit = "point"
     directions[m.id] = direction(text_of(doc), m, number, span)
     per = _per(text_of(doc), m, noun)
+    if unit in lexicon.STAT_RATES:  # '15.3 ppg' is points per game
+        short, (unit, per) = unit, lexicon.STAT_RATES[unit]
+        what = re.sub(rf"\b{short}\b", f"{unit}s per {per}", what or short, flags=re.IGNORECASE)
     sent = sentence_of(number)
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
@@ -134,6 +139,16 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}
     return Proposal(unit, what, where, period, source, origins=origins, per=per)
+
+
+_INDEXES = {"index", "dow", "nasdaq", "ftse", "nikkei", "dax", "cac", "stoxx", "kospi", "sensex", "topix", "tsx",
+            "asx", "s&p", "hang", "seng"}
+
+
+def _an_index_level(number: Token, what: str) -> bool:
+    """A stock index's level is in points: 'The Nikkei closed at 21,450', 'the index fell to 7,425.81'."""
+    level = number.dep_ == "pobj" and number.head.lower_ in ("at", "to") or number.dep_ in ("dobj", "attr")
+    return level and bool(_INDEXES & {w.lower() for w in what.split()})
 
 
 _NO_THING = GENERIC | {"proportion", "percentage"}

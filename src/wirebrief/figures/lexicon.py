@@ -226,3 +226,8 @@ PEOPLE_OF = {
 """The people of a place, as a counted noun names them: '25% of Britons' is about Britain, '1,000 Americans' about
 the US. Only the plural noun of persons; an adjective ('Syrian detention facilities') says less."""
 
+
+STAT_RATES = {"ppg": ("point", "game"), "rpg": ("rebound", "game"), "apg": ("assist", "game"),
+              "spg": ("steal", "game"), "bpg": ("block", "game"), "gpg": ("goal", "game")}
+"""A sports line's averages as unit and rate: '15.3 ppg' is 15.3 points per game."""
+
