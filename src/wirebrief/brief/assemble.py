@@ -164,9 +164,9 @@ def _restates(first: Figure, again: Figure) -> bool:
     """Another sentence says the same fact: what they count shares a word besides the unit ('hours' of 'two
     hours' is no common fact) or an event ('sells' = 'sold'), or one of them says nothing of it, or the value is
     too specific to be another fact's; and neither place nor period tells them apart."""
+    said, words = fact_words(first.what), fact_words(again.what)
     unit = fact_words(first.unit)
-    said, words = fact_words(first.what) - unit, fact_words(again.what) - unit
-    same = not fact_words(first.what) or not fact_words(again.what) or bool(said & words) or bool(
+    same = not said or not words or bool((said - unit) & (words - unit)) or bool(
         lexicon.events(first.what) & lexicon.events(again.what)) or _specific(first.value)
     return first.quote_span != again.quote_span and same and all(
         getattr(first, k) is None or getattr(again, k) is None or getattr(first, k) == getattr(again, k)

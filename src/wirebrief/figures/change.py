@@ -47,6 +47,7 @@ _MOVED_WITH_A_PARTICLE = {"shoot", "go", "push", "drive", "mark", "bid", "jack",
                           "spike"}
 """Verbs whose 'up' or 'down' moves a figure ('shot up 7%', 'revised down to 2%'); 'signed up', 'set up', 'picked
 up', 'laid off' and 'stepped down' move nothing."""
+_PARTICLE_MOVERS = _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS
 
 _WORD_BEFORE = re.compile(r"\b(up|down|higher|lower)(?:\s+by)?\s*\Z", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(higher|lower|up|down)\b(?!\s+(?:from|to)\b)", re.IGNORECASE)
@@ -68,7 +69,7 @@ class Movement:
 def _direction(word: Token) -> Direction | None:
     lemma = word.lemma_.lower()
     particle = next((c.lower_ for c in word.children if c.dep_ == "prt" and c.lower_ in ("up", "down")), None)
-    if particle is not None and word.pos_ == "VERB" and lemma in _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS:
+    if particle is not None and word.pos_ == "VERB" and lemma in _PARTICLE_MOVERS:
         return "up" if particle == "up" else "down"  # 'shot up', 'went down'; not 'signed up', 'set up'
     if word.pos_ in ("VERB", "AUX") and lemma in RISE_VERBS:
         return "up"
@@ -85,8 +86,7 @@ def _a_particle_moving_nothing(span: Span, at: int) -> bool:
     """The 'up' before a figure belongs to a verb that moves nothing: 'set up 30 shops', 'picked up 12 suspects'."""
     word = span.doc.char_span(at, at + 2, alignment_mode="expand")
     tok = word[0] if word is not None and len(word) else None
-    return tok is not None and tok.dep_ == "prt" and tok.head.lemma_ not in (
-        _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS)
+    return tok is not None and tok.dep_ == "prt" and tok.head.lemma_ not in _PARTICLE_MOVERS
 
 
 def movement_of(noun: Token) -> Token | None:

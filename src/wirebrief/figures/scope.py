@@ -319,14 +319,9 @@ _EVERYWHERE = {"worldwide", "globally", "nationwide", "internationally", "nation
 
 def _everywhere(span: Span) -> str | None:
     """'taken $500m worldwide', 'sold five million copies globally': the adverb of the figure's own clause."""
-    tok = span.root
-    for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX"):
-            return next((str(c.text) for c in tok.children if c.dep_ == "advmod" and c.lower_ in _EVERYWHERE), None)
-        if tok.head.i == tok.i:
-            return None
-        tok = tok.head
-    return None
+    verb = _clause_verb(span.root)
+    return next((str(c.text) for c in verb.children if c.dep_ == "advmod" and c.lower_ in _EVERYWHERE), None) \
+        if verb is not None else None
 
 
 def _place_of_a_place(sent: Span, span: Span) -> str | None:
