@@ -86,6 +86,11 @@ def test_a_place_that_starts_a_name_is_no_place(pipeline: Pipeline) -> None:
     assert found["65"].where is None
 
 
+def test_an_amount_the_parser_tags_as_a_place_is_no_place(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Volvo will receive 2bn euros now, with another 900m next year.")
+    assert found["2bn euros"].where is None and found["900m"].where is None
+
+
 def test_the_period_tied_to_each_figure_of_a_list(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The airline cancelled 65 flights on Thursday, 180 on Friday and 140 on Saturday.")
     assert (found["65"].period, found["180"].period, found["140"].period) == ("Thursday", "Friday", "Saturday")
@@ -294,6 +299,11 @@ def test_a_shared_unit_alone_is_no_restatement(pipeline: Pipeline) -> None:
     ("Hall averaged 18.4 ppg and 9.1 rpg last season.", "18.4", "point", "game"),  # a sports line's averages
     ("Hall averaged 18.4 ppg and 9.1 rpg last season.", "9.1", "rebound", "game"),
     ("Organisers expect six to seven thousand runners.", "six", "runner", None),  # a range's ends count alike
+    ("Sony hopes to ship two million of the PSP by June.", "two million", "PSP", None),  # an acronym as it is
+    ("The council will have 120 MEPs and 40 bishops.", "120", "people", None),  # an acronym of persons
+    ("Volvo will receive 2bn euros now, with another 900m next year.", "900m", "EUR", None),  # the amount before's
+    ("The bank paid £30m for the site and 2m for the fittings.", "2m", "GBP", None),
+    ("The bank paid £30m, hired 45 staff and sold 2m shares.", "2m", "share", None),  # something counted
 ])
 def test_units_the_words_imply(pipeline: Pipeline, text: str, raw: str, unit: str, per: str | None) -> None:
     found = figures(pipeline, text)[raw]

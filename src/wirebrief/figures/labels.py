@@ -21,7 +21,7 @@ from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, where_of
 from wirebrief.figures.source import abbreviations, name_key, source_of
-from wirebrief.figures.units import rate_after
+from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     directions: dict[int, Direction | None] = {}
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
+    _amounts_as_the_amount_before(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
@@ -102,6 +103,25 @@ def _conversions_as_converted(text: str, candidates: list[NumberMention], propos
                 proposals[m.id] = replace(proposals[converted.id], unit=proposals[m.id].unit)
         else:
             converted = m if m.kind == "money" else None
+
+
+_SCALED = re.compile(rf"\d[\d.,]*\s*(?:{'|'.join(sorted(SCALES, key=len, reverse=True))})", re.IGNORECASE)
+"""A bare number with a scale ('550m', '2.3 billion'): the scale of an amount of money, unless something is counted."""
+
+
+def _amounts_as_the_amount_before(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A scaled number that counts nothing, right after an amount in the same sentence, is in that amount's currency:
+    'Fiat is to get 1bn euros immediately, with another 550m to follow'. Only the next number, so '£5m and 3m'
+    qualifies but '£5m, 40 staff and 3m' does not."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    for before, m in zip(ordered, ordered[1:], strict=False):
+        if before.kind != "money" or m.kind != "count" or m.unit or proposals[m.id].unit \
+                or not _SCALED.fullmatch(m.raw) or not proposals[before.id].unit:
+            continue
+        a, b = doc.char_span(before.start, before.end, alignment_mode="expand"), \
+            doc.char_span(m.start, m.end, alignment_mode="expand")
+        if a is not None and b is not None and a.sent.start == b.sent.start:
+            proposals[m.id] = replace(proposals[m.id], unit=proposals[before.id].unit)
 
 
 def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]],
@@ -226,6 +246,8 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
     if number.dep_ == "conj" and head.i != number.i and (head.like_num or head.pos_ == "NUM"):
         return _counted_noun(head, span)  # '12 or 14 years': 14 counts what 12 counts
     noun: Token | None = None
+    if head.i in range(span.start, span.end) and head.lower_ in SCALES and head.dep_ in ("compound", "nummod"):
+        number, head = head, head.head  # '2m shares' parsed as 2 → m → shares: the scale passes on to the noun
     if number.dep_ in ("nummod", "quantmod", "amod", "compound") and head.pos_ in ("NOUN", "PROPN") \
             and head.i not in range(span.start, span.end):
         noun = head
@@ -242,13 +264,17 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
         named = [t for t in sentence_of(number) if t.i < number.i and t.dep_ == "pobj" and t.pos_ == "NOUN"
                  and t.head.lower_ == "of" and t.head.head.lemma_.lower() in GENERIC]
         counted = [t.head for t in sentence_of(number) if t.i < t.head.i < number.i and t.dep_ == "nummod"
-                   and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in ANAPHORS | GENERIC | _TIME_NOUNS]
+                   and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in ANAPHORS | GENERIC | _TIME_NOUNS
+                   and t.head.lower_ not in SCALES]  # the 'm' of '£30m' counts nothing
         earlier = named or counted
         return (max(earlier, key=lambda t: t.i) if earlier else noun), noun
     return noun, noun
 
 
 def _unit_of(noun: Token) -> str | None:
+    if noun.text.isalpha() and len(noun.text) > 1 and noun.text.rstrip("s").isupper():  # an acronym: 'the DS'
+        acronym = noun.text.removesuffix("s") if len(noun.text) > 2 else noun.text  # (not 'd'), '385 MSCPs'
+        return "people" if lexicon.is_person(acronym.lower()) else acronym
     word = noun.lemma_.lower()
     if not word.isalpha():
         return None

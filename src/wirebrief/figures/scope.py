@@ -62,7 +62,8 @@ def places_in(span: Span) -> list[Span]:
 
 
 def _places_in(span: Span) -> list[Span]:
-    found = [e for e in ents_of(span) if e.label_ in PLACE_LABELS]
+    found = [e for e in ents_of(span) if e.label_ in PLACE_LABELS
+             and not any(ch.isdigit() for ch in e.text)]  # '2bn euros' is no place, whatever its tag
     taken = {i for e in found for i in range(e.start, e.end)}
     doc = span.doc
     for i in range(span.start, span.end):
