@@ -35,9 +35,36 @@ def labelling(labels: list[str] | Exception) -> Any:
     return reply
 
 
-def model_pipeline(settings: Settings, labels: list[str] | Exception) -> tuple[Pipeline, FakeBackend]:
+def model_pipeline(settings: Settings, labels: list[str] | Exception, ask: str = "all") -> tuple[Pipeline, FakeBackend]:
     fake = FakeBackend([labelling(labels)])
-    return build_pipeline(settings.model_copy(update={"labels": "model"}), backend=fake), fake
+    return build_pipeline(settings.model_copy(update={"labels": "model", "label_ask": ask}), backend=fake), fake
+
+
+def test_asked_only_about_the_figures_the_rules_are_unsure_of(settings: Settings) -> None:
+    text = ("Headline\nVolvo is to get 2bn euros now. Police said 40 people were killed in the blast in Lyon.")
+    rules = {f.raw: f.what for f in build_pipeline(settings, backend=FakeBackend([brief_reply()])).summarize(
+        text).figures}
+    assert len(rules["2bn euros"].split()) <= 1 < len(rules["40"].split())  # 'Volvo' against 'people killed …'
+    pipeline, fake = model_pipeline(settings, ["euros Volvo is to get"], ask="unsure")
+    brief = pipeline.summarize(text)
+    asked = fake.requests[1]["messages"][-1]["content"]
+    assert "2bn euros" in asked and "40" not in asked  # one figure asked, one label written
+    found = {f.raw: f for f in brief.figures}
+    assert found["2bn euros"].what == "euros Volvo is to get" and found["2bn euros"].label_from["what"] == "model"
+    assert found["40"].what == rules["40"] and found["40"].label_from["what"] == "sentence"
+
+
+def test_no_unsure_figure_no_labelling_call(settings: Settings) -> None:
+    pipeline, fake = model_pipeline(settings, [], ask="unsure")
+    pipeline.summarize("Headline\nPolice said 40 people were killed in the blast in Lyon.")
+    assert len(fake.requests) == 1
+
+
+def test_auto_asks_the_embedded_model_about_unsure_figures_and_an_endpoint_about_all(settings: Settings) -> None:
+    assert model_pipeline(settings, [], ask="auto")[0].label_ask == "unsure"  # the fake stands for a local model
+    endpoint = build_pipeline(settings.model_copy(update={"backend": "openai", "openai_base_url": "http://127.0.0.1:9/v1",
+                                                          "openai_model": "m", "labels": "model"}))
+    assert endpoint.label_ask == "all"
 
 
 def test_one_call_for_all_figures_and_good_labels_are_the_models(settings: Settings) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wirebrief.brief.assemble import Article, build_figures, checked_prose, key_points
-from wirebrief.brief.labelling import apply, labels_model, prompt_variables
+from wirebrief.brief.labelling import apply, labels_model, prompt_variables, unsure
 from wirebrief.brief.schema import SCHEMA_VERSION, Brief, Check, Draft, Figure, Meta
 from wirebrief.errors import InputTooLarge, WirebriefError
 from wirebrief.figures.candidates import figure_candidates
@@ -157,6 +157,15 @@ class Pipeline:
         backend = (self.label_backend or self.backend).identity.backend
         return "model" if backend == "openai" else "rules"
 
+    @property
+    def label_ask(self) -> str:
+        """``all`` or ``unsure``: ``auto`` asks about every figure behind an openai endpoint, only the rules' unsure
+        ones of the embedded model."""
+        if self.settings.label_ask != "auto":
+            return self.settings.label_ask
+        backend = (self.label_backend or self.backend).identity.backend
+        return "all" if backend == "openai" else "unsure"
+
     def document(self, raw: str | bytes | Document, kind: Kind | None = None) -> Document:
         if isinstance(raw, Document):
             return raw
@@ -185,6 +194,7 @@ class Pipeline:
                 "n_ctx": s.n_ctx if ident.backend == "embedded" else None,
                 "labels": self.label_mode,
                 "labels_prompt": self._labels_prompt().hash if self.label_mode == "model" else None,
+                "label_ask": self.label_ask if self.label_mode == "model" else None,
                 "label_model": (self.label_backend.identity.fingerprint if self.label_backend is not None
                                 and self.label_mode == "model" else None),
             },
@@ -351,9 +361,12 @@ class Pipeline:
         return load_prompt("labels", self.settings.prompts_dir)
 
     def _model_labels(self, figures: list[Figure], text: str, stats: CallStats) -> tuple[list[Figure], list[str]]:
-        """The model's labelling step (one call for the first MODEL_LABELS figures), its cost added to ``stats``. A
-        failed call is a warning, not a failed brief: the rules' labels stand."""
-        asked = figures[:MODEL_LABELS]
+        """The model's labelling step (one call for the first MODEL_LABELS figures it is asked about), its cost added
+        to ``stats``. A failed call is a warning, not a failed brief: the rules' labels stand."""
+        which = [i for i, f in enumerate(figures) if self.label_ask == "all" or unsure(f)][:MODEL_LABELS]
+        if not which:
+            return figures, []
+        asked = [figures[i] for i in which]
         try:
             answer, more = self.labeller.generate(self._labels_prompt().render(**prompt_variables(asked)),
                                                   labels_model(len(asked)), {},
@@ -362,7 +375,10 @@ class Pipeline:
             return figures, [f"the model's labelling step failed, the labels are the rules': {exc.message[:200]}"]
         stats.add(more)
         labelled, warnings = apply(asked, answer, text)
-        return labelled + figures[len(asked):], warnings
+        out = list(figures)
+        for i, f in zip(which, labelled, strict=True):
+            out[i] = f
+        return out, warnings
 
 
 MODEL_LABELS = 30

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     call per article, the rules' label as its suggestion; each label checked against the text, a refused one keeps
     the rules'), or ``auto``: the model behind the openai backend, the rules for the embedded model (measured: see
     the README)."""
+    label_ask: Literal["auto", "all", "unsure"] = "auto"
+    """Which figures the model's labelling step is asked about: ``all``, or ``unsure`` (those the rules left without
+    a ``what`` or with one word: fewer tokens to read and write, and the rules' longer labels stand), or ``auto``:
+    all behind the openai backend, unsure for the embedded model (measured: see the README)."""
     cache_dir: Path = _CACHE_HOME / "cache"
     """diskcache folder for briefs."""
     cache_url: str | None = Field(default=None, pattern=r"^rediss?://")
