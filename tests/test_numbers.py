@@ -293,6 +293,9 @@ NOT_FIGURES = [
     ("Flight MH17", "MH17", "identifier"),
     ("at 10:30 today", "10:30", "time"),
     ("at 7 a.m.", "7 a.m.", "time"),
+    ("shares rose by 0900 GMT", "0900", "time"),  # a 24-hour clock before a time zone, not 900 of anything
+    ("the polls close at 2200 local time", "2200", "time"),
+    ("trading resumed at 3.30pm", "3.30pm", "time"),
     ("on 9/11", "9/11", "date"),
     ("on July 16", "16", "date"),
     ("the 192.168.1.2 address", "192.168.1.2", "identifier"),
@@ -304,6 +307,11 @@ def test_not_figures(text: str, raw: str, kind: str) -> None:
     (m,) = find_numbers(text)
     assert (m.raw, m.kind) == (raw, kind)
     assert m.kind in NON_FIGURE_KINDS and not m.is_figure_candidate
+
+
+def test_four_digits_before_hours_stay_a_count() -> None:
+    (m,) = find_numbers("They filmed 1200 hours of footage.")
+    assert (m.value, m.kind) == (1200, "count")
 
 
 def test_a_score_is_a_linked_pair_of_non_figures() -> None:

@@ -52,6 +52,8 @@ _FORMS = re.compile(
     |(?P<phone>(?<![\w+])\+\d{{1,3}}(?:[ .-]\(?\d{{1,4}}\)?){{2,5}}(?:/\d+)?(?!\d)|\(\d{{3}}\)\s?\d{{3}}-\d{{4}}(?!\d))
     |(?P<serial>(?<![\w.-])\d+(?:-\d+){{2,}}(?:/\d+)?(?!\d))
     |(?P<clock>(?<![\d.:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+|\s?(?i:[ap]\.m\.|[ap]m\b))?(?![\d:]))
+    |(?P<dotclock>(?<![\d.:,])\d{{1,2}}\.[0-5]\d\s?(?i:[ap]\.m\.|[ap]m\b))
+    |(?P<hhmm>(?<![\d.:,])(?:[01]\d|2[0-3])[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|JST|local\s+time)\b))
     |(?P<pair>(?<![\d.:])\d+:\d+(?![\d:]))
     |(?P<ampm>(?<![\d.:,])\d{{1,2}}\s?(?i:[ap]\.m\.|[ap]m\b))
     |(?P<slashdate>(?<![\d/])\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))
@@ -93,8 +95,10 @@ def _form_cores(m: re.Match[str]) -> Iterator[Core]:
             yield _core(m, "date", Decimal(iso.group(3)), span=(m.start() + 5, m.end()))
         else:
             yield _core(m, "identifier", Decimal(re.sub(r"\D", "", text)))
-    elif form in ("clock", "ampm"):
-        hour, minutes = re.match(r"(\d+):?(\d\d)?", text).groups()  # type: ignore[union-attr]
+    elif form == "hhmm":  # '0900 GMT' is nine o'clock, not 900 of anything
+        yield _core(m, "time", Decimal(text[:2]) + Decimal(text[2:]) / 60)
+    elif form in ("clock", "ampm", "dotclock"):  # '14:30', '10am', '3.30pm'
+        hour, minutes = re.match(r"(\d+)[:.]?(\d\d)?", text).groups()  # type: ignore[union-attr]
         if int(hour) > 24 or int(minutes or 0) > 59:
             yield from _pair_cores(m)
         else:
