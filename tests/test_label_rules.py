@@ -81,6 +81,20 @@ def test_the_article_place_only_when_the_article_is_about_one(pipeline: Pipeline
     assert (found["15"].where, found["15"].label_from["where"]) == ("Kenya", "article")
 
 
+def test_a_countrys_own_cities_and_states_are_mentions_of_it(pipeline: Pipeline) -> None:
+    text = ("Canada adds jobs\n\nEmployers in Canada added 41,000 jobs last month. Hiring was strongest in Toronto "
+            "and weakest in Alberta, while Canada's wages rose.\n\nCanada's central bank said 12 lenders had "
+            "raised rates.")
+    found = figures(pipeline, text)
+    assert (found["12"].where, found["12"].label_from["where"]) == ("Canada", "article")
+
+
+def test_cities_of_several_countries_leave_the_article_without_a_place(pipeline: Pipeline) -> None:
+    text = ("Canada adds jobs\n\nEmployers in Canada added 41,000 jobs last month, and firms in Chicago, Boston and "
+            "Dallas hired too, as Canada's wages rose.\n\nCanada's central bank said 12 lenders had raised rates.")
+    assert figures(pipeline, text)["12"].where is None
+
+
 def test_a_place_that_starts_a_name_is_no_place(pipeline: Pipeline) -> None:
     found = figures(pipeline, "US Airways cancelled 65 flights on Thursday, and US Airways staff were sick.")
     assert found["65"].where is None

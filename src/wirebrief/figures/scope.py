@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from wirebrief.figures import lexicon
+from wirebrief.figures import gazetteer, lexicon
 from wirebrief.figures.finder import MODEL_YEAR
 from wirebrief.figures.parse import (
     PLACE_LABELS,
@@ -41,7 +41,8 @@ Origin = Literal["sentence", "context", "article"]
 
 def article_scope(doc: Doc) -> Scope:
     """The article's one place, when it is about one: it names one place (aliases the same: US = United States), or
-    one place has four in five of its place mentions and is named at least three times. An article of 'In Iraq …
+    one place has four in five of its place mentions, its own cities and states counted as its (gazetteer), and is
+    named at least three times. An article of 'In Iraq …
     In Syria …' has no place of its own: each figure takes its sentence's or its paragraph's."""
     places = Counter(canonical_place(e.text) for e in places_in(doc[:]) if not in_name(e))
     keys: Counter[str] = Counter()
@@ -50,6 +51,12 @@ def article_scope(doc: Doc) -> Scope:
     where = None
     if keys:
         top, n = keys.most_common(1)[0]
+        if len(keys) > 1:  # a country's own cities and states are mentions of it: 'the US … Boston … Florida'
+            names = {key: next(name for name in places if " ".join(sorted(lexicon.place_key(name))) == key)
+                     for key in keys}
+            top, n = max(((key, keys[key] + sum(m for other, m in keys.items() if other != key
+                                                and gazetteer.within(names[other], names[key])))
+                          for key in keys), key=lambda kn: kn[1])
         if len(keys) == 1 or (n >= 3 and n / sum(keys.values()) >= 0.8):
             where = max((name for name in places if " ".join(sorted(lexicon.place_key(name))) == top),
                         key=lambda name: places[name])
