@@ -153,6 +153,9 @@ def test_a_source_only_for_what_it_says(pipeline: Pipeline, text: str, raw: str,
 SURVEY = ("A survey by Pollwise last month asked voters about transport. Some 38% said they would use the new "
           "tram, while 12% think it is a waste of money. Twenty people said they saw the blast.")
 
+FINDINGS = ("A survey by Pollwise found 40% of drivers want lower tolls. For 62%, fuel prices matter most. Cars were "
+            "the top purchase for most people (21%).\n\nThe council met on Monday. Tolls rose 9% last year.")
+
 
 @pytest.mark.parametrize(("text", "raw", "source"), [
     (SURVEY, "Some 38%", "Pollwise survey"),  # a share of respondents saying what they think
@@ -161,6 +164,11 @@ SURVEY = ("A survey by Pollwise last month asked voters about transport. Some 38
     ("A Daily Courier poll of 2,040 adults suggests most Scots back the plan.", "2,040", "Daily Courier poll"),
     ("Officials said 40% of the wells had run dry.", "40%", "Officials"),
     ("About 40% of the town's voters think the tram is a waste of money.", "About 40%", None),  # no survey named
+    (FINDINGS, "62%", "Pollwise survey"),  # the survey's findings go on in the next sentence
+    (FINDINGS, "21%", "Pollwise survey"),
+    (FINDINGS, "9%", None),  # after a sentence with no share, the passage has ended
+    ("Rail fares are a worry, says Fair Fares. A survey for the charity finds 61% of commuters pay more.", "61%",
+     "Fair Fares survey"),  # the organisation 'the charity' stands for
 ])
 def test_the_survey_behind_its_sample_and_its_respondents(pipeline: Pipeline, text: str, raw: str,
                                                            source: str | None) -> None:

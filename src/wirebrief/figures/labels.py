@@ -20,7 +20,7 @@ from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, where_of
-from wirebrief.figures.source import abbreviations, name_key, source_of
+from wirebrief.figures.source import SURVEYS, abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
 
@@ -72,6 +72,7 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
     _amounts_as_the_amount_before(doc, candidates, proposals)
+    _survey_passages(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
@@ -124,6 +125,39 @@ def _amounts_as_the_amount_before(doc: Doc, candidates: list[NumberMention], pro
             proposals[m.id] = replace(proposals[m.id], unit=proposals[before.id].unit)
 
 
+def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A survey's findings go on past the sentence that attributes them: a share with no source of its own, in the
+    sentence right after one whose shares are the survey's, is the survey's too ('The poll … found that 59% wanted
+    more technology. The computer was the must-have gadget for most people (75%).'). The passage ends at a sentence
+    with no share, or with a share of another source."""
+    starts = {s.start_char: n for n, s in enumerate(doc.sents)}
+    by_sentence: dict[int, list[NumberMention]] = {}
+    for m in candidates:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and len(span) and _is_share(m) and not proposals[m.id].not_a_figure:
+            by_sentence.setdefault(starts[span.sent.start_char], []).append(m)
+    sentences = list(doc.sents)
+    surveys: set[str] = set()  # sources named in a sentence about a survey: 'The poll … found', 'said the survey'
+    survey, last = None, -2
+    for n in sorted(by_sentence):
+        sources = {proposals[m.id].source for m in by_sentence[n]} - {None}
+        if len(sources) == 1 and any(t.lemma_.lower() in SURVEYS for t in sentences[n]):
+            surveys |= sources
+        if sources:
+            survey = next(iter(sources)) if len(sources) == 1 and sources <= surveys else None
+        elif survey is not None and n == last + 1:
+            for m in by_sentence[n]:
+                p = proposals[m.id]
+                proposals[m.id] = replace(p, source=survey, origins={**p.origins, "source": "context"})
+        else:
+            survey = None
+        last = n
+
+
+def _is_share(m: NumberMention) -> bool:
+    return m.kind in ("percent", "ratio") or 0 < m.value < 1
+
+
 def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]],
               directions: dict[int, Direction | None]) -> Proposal:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -154,7 +188,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
-    source, source_from = source_of(sent, number, share=m.kind in ("percent", "ratio") or 0 < m.value < 1)
+    source, source_from = source_of(sent, number, share=_is_share(m))
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}

@@ -93,6 +93,8 @@ def source_name(tok: Token) -> str:
         owner = next((c for c in tok.children if c.dep_ == "poss" and is_named(c)), None)
         if owner is not None:  # "CENTCOM's statement said"
             return name_of(owner)
+        if tok.lemma_.lower() in SURVEYS and (survey := _survey_name(tok)) is not None:
+            return survey  # 'A survey for the charity suggests' → 'Age Concern survey'
         if (named := _named_beside(tok)) is not None:
             return name_of(named)
         if (earlier := memo(tok.doc, ("antecedent", tok.i), lambda: _antecedent(tok))) is not None:
@@ -106,12 +108,32 @@ def _named_beside(tok: Token) -> Token | None:
         if child.dep_ == "appos" and is_named(child):
             return child
         by = next((c for c in child.children if c.dep_ == "agent"), None) if child.dep_ == "acl" else \
-            child if child.dep_ == "prep" and child.lower_ == "by" else None
-        named = next((c for c in by.children if c.dep_ == "pobj" and (is_named(c) or c.pos_ == "PROPN")), None) \
-            if by is not None else None
-        if named is not None:
-            return named
+            child if child.dep_ == "prep" and (child.lower_ == "by" or child.lower_ == "for"
+                                               and tok.lemma_.lower() in SURVEYS) else None
+        obj = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if obj is not None and (is_named(obj) or obj.pos_ == "PROPN"):
+            return obj
+        if obj is not None and by is not None and by.lower_ == "for" and (org := _the_organisation(obj)):
+            return org  # 'A survey for the charity', after 'says Age Concern'
     return None
+
+
+_ORGANISATIONS = {"charity", "company", "firm", "newspaper", "paper", "broadcaster", "union", "bank", "group",
+                  "council", "party", "campaign", "organisation", "organization", "agency", "ministry", "department"}
+"""Nouns that stand for an organisation the article has named: 'the charity' after 'Age Concern'."""
+
+
+def _the_organisation(tok: Token) -> Token | None:
+    """The organisation 'the charity' stands for: the last one named before it, within the three sentences before
+    (an organisation, or a name the small parser calls a person that is the subject of its clause: 'says Age
+    Concern')."""
+    if tok.lemma_.lower() not in _ORGANISATIONS or not any(c.dep_ == "det" and c.lower_ == "the"
+                                                           for c in tok.children):
+        return None
+    sent = sentence_of(tok)
+    names = [e for s in [*before(sent, 3), sent] for e in ents_of(s) if e.end <= tok.i and (
+        e.label_ == "ORG" or e.label_ == "PERSON" and len(e) > 1 and e.root.dep_ in ("nsubj", "nsubjpass"))]
+    return names[-1].root if names else None
 
 
 _KINDS = {"poll": "survey", "survey": "survey", "study": "study", "research": "study", "report": "report"}
@@ -202,7 +224,7 @@ def _covers(saying: Token, figure: Token) -> bool:
     return False
 
 
-_SURVEYS = {"survey", "poll", "study", "questionnaire", "census"}
+SURVEYS = {"survey", "poll", "study", "questionnaire", "census"}
 _OPINING = {"say", "think", "believe", "want", "support", "prefer", "plan", "expect", "agree", "oppose", "feel",
             "back", "favour", "favor", "choose", "intend", "vote", "rate", "rank", "trust", "worry", "fear"}
 """What respondents do in a survey's findings: '40% think …', 'Almost a quarter, 22%, said they would …'."""
@@ -213,7 +235,7 @@ def _the_survey_behind(figure: Token, *, share: bool) -> str | None:
     phrase ('A poll of 1,313 people', 'The poll of 20,000 people in 20 countries'), or a share of respondents that
     is the subject of what they think or say, after the article has named a survey."""
     for tok in figure.ancestors:
-        if tok.dep_ == "prep" and tok.lower_ == "of" and tok.head.lemma_.lower() in _SURVEYS:
+        if tok.dep_ == "prep" and tok.lower_ == "of" and tok.head.lemma_.lower() in SURVEYS:
             return _survey_name(tok.head)
         if tok.pos_ in ("VERB", "AUX"):
             break
@@ -222,7 +244,7 @@ def _the_survey_behind(figure: Token, *, share: bool) -> str | None:
             c.dep_ in ("nsubj", "nsubjpass") and figure in c.subtree for c in verb.children):
         return None
     doc = figure.doc
-    surveys = memo(doc, "surveys", lambda: [t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in _SURVEYS])
+    surveys = memo(doc, "surveys", lambda: [t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in SURVEYS])
     for i in reversed(surveys[:bisect_left(surveys, figure.i)]):
         if name := memo(doc, ("survey name", i), lambda i=i: _survey_name(doc[i])):  # type: ignore[misc]
             return name
