@@ -140,7 +140,7 @@ def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
     surveys: set[str] = set()  # sources named in a sentence about a survey: 'The poll … found', 'said the survey'
     survey, last = None, -2
     for n in sorted(by_sentence):
-        sources = {proposals[m.id].source for m in by_sentence[n]} - {None}
+        sources = {source for m in by_sentence[n] if (source := proposals[m.id].source)}
         if len(sources) == 1 and any(t.lemma_.lower() in SURVEYS for t in sentences[n]):
             surveys |= sources
         if sources:
