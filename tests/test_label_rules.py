@@ -299,6 +299,11 @@ def test_a_place_the_figure_itself_names(pipeline: Pipeline, text: str, raw: str
     assert figures(pipeline, text)[raw].where == where
 
 
+def test_a_measure_converted_in_brackets_is_about_what_the_first_is_about(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The oil slick stretched for nearly nine miles (14 km) along the coast.")
+    assert found["14 km"].what == found["nearly nine miles"].what and found["14 km"].unit == "km"
+
+
 def test_a_restatement_lends_the_first_mention_what_it_adds(pipeline: Pipeline) -> None:
     text = ("Gearbox 3 sells four million copies\n\nVeltra Software is celebrating bumper sales of its racing game. "
             "The game has sold more than four million copies worldwide, the company said.")

@@ -96,14 +96,17 @@ _IN_BRACKETS_AFTER = re.compile(r"\s*\((?:[^()]{0,40}[;,/]\s*)?(?:about\s+|aroun
 
 
 def _conversions_as_converted(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
-    """An amount converted in brackets ('1.55bn euros ($2bn; £1.1bn)') says what the amount before it says."""
+    """An amount or a measure converted in brackets ('1.55bn euros ($2bn; £1.1bn)', 'seven miles (11 km)') says
+    what the one before it says."""
     converted: NumberMention | None = None
     for m in sorted(candidates, key=lambda c: c.start):
-        if converted is not None and m.kind == "money" and _IN_BRACKETS_AFTER.fullmatch(text, converted.end, m.start):
+        if converted is not None and m.kind == converted.kind and _IN_BRACKETS_AFTER.fullmatch(
+                text, converted.end, m.start):
             if proposals[converted.id].what:  # what the parse could read of the first amount
-                proposals[m.id] = replace(proposals[converted.id], unit=proposals[m.id].unit)
+                proposals[m.id] = replace(proposals[converted.id], unit=proposals[m.id].unit,
+                                          per=proposals[m.id].per)
         else:
-            converted = m if m.kind == "money" else None
+            converted = m if m.kind in ("money", "measure") else None
 
 
 _SCALED = re.compile(rf"\d[\d.,]*\s*(?:{'|'.join(sorted(SCALES, key=len, reverse=True))})", re.IGNORECASE)
