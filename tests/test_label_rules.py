@@ -299,6 +299,14 @@ def test_a_place_the_figure_itself_names(pipeline: Pipeline, text: str, raw: str
     assert figures(pipeline, text)[raw].where == where
 
 
+@pytest.mark.parametrize(("text", "raw", "what"), [
+    ("The Riksbank left its repo rate at a record low of 0.25%.", "0.25%", "Riksbank repo rate record low"),
+    ("Lenders kept mortgage rates at an all-time high of 7%.", "7%", "Lenders mortgage rates all-time high"),
+])
+def test_a_level_is_of_what_is_held_at_it(pipeline: Pipeline, text: str, raw: str, what: str) -> None:
+    assert figures(pipeline, text)[raw].what == what
+
+
 def test_a_measure_converted_in_brackets_is_about_what_the_first_is_about(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The oil slick stretched for nearly nine miles (14 km) along the coast.")
     assert found["14 km"].what == found["nearly nine miles"].what and found["14 km"].unit == "km"

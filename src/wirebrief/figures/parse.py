@@ -60,8 +60,17 @@ def noun_phrase(noun: Token) -> str:
     """The noun with its compounds and adjectives ('United States military', 'pre-tax profit'), no numbers."""
     keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"
             and t.lower_ not in WORD_FORMS]  # 'Fly-half Goode': a number word would empty the label
-    phrase = " ".join([*(noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep), noun.text])
+    phrase = " ".join([*(_hyphenated(t) or noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep),
+                       noun.text])
     return re.sub(r"\s+-\s+", "-", phrase)  # 'pre - tax' as written: 'pre-tax'
+
+
+def _hyphenated(tok: Token) -> str | None:
+    """A compound written with a hyphen to the word before it, as written: 'all-time' (not 'time')."""
+    if not any(c.dep_ == "punct" and c.text == "-" and c.i == tok.i - 1 for c in tok.children):
+        return None
+    words = tok.doc[tok.left_edge.i:tok.i + 1]
+    return None if any(t.like_num for t in words) else str(words.text).replace(" - ", "-")
 
 
 def governing_prep(tok: Token) -> str:

@@ -248,10 +248,29 @@ def _by_verb(verb: Token, root: Token, span: Span) -> str | None:
 
 def _in_movement(noun: Token) -> str:
     """A noun the amount measures, with the movement it is the object of: 'a rise in spending of 14.8%' → 'rise in
-    spending', 'a fall in sales of 5%' → 'fall in sales'."""
+    spending', 'a fall in sales of 5%' → 'fall in sales'; a level with what is held at it: 'kept interest rates at
+    an all-time low of 3.25%' → 'interest rates all-time low'."""
     phrase = noun_phrase(noun)
     moved = movement_of(noun)
-    return f"{moved.text} {noun.head.text} {phrase}" if moved is not None else phrase
+    if moved is not None:
+        return f"{moved.text} {noun.head.text} {phrase}"
+    held = _held_at(noun)
+    return f"{noun_phrase(held)} {phrase}" if held is not None else phrase
+
+
+_LEVELS = {"low", "high", "peak", "level", "record", "average", "rate", "minimum", "maximum", "ceiling", "floor"}
+
+
+def _held_at(level: Token) -> Token | None:
+    """What a verb holds, keeps or puts at a level: the object of 'keep interest rates at a low of 3.25%', 'left
+    its main rate at a record low of 0.5%'."""
+    prep = level.head
+    if level.lemma_.lower() not in _LEVELS or level.dep_ != "pobj" or prep.lower_ not in ("at", "to", "near"):
+        return None
+    verb = prep.head
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None) \
+        if verb.pos_ == "VERB" else None
+    return obj if obj is not None and not any(t.like_num for t in obj.subtree) else None
 
 
 def _object_moved(verb: Token, prep: Token, span: Span) -> str:
