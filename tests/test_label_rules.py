@@ -307,6 +307,14 @@ def test_a_level_is_of_what_is_held_at_it(pipeline: Pipeline, text: str, raw: st
     assert figures(pipeline, text)[raw].what == what
 
 
+def test_the_figure_is_what_the_figure_before_it_is_about(pipeline: Pipeline) -> None:
+    text = ("Opera has a browser market share of about 3%. Rival counters say the figure is nearer 6%.\n\n"
+            "Staff numbers rose by 40. Later in the year the figure was 75%.")
+    found = figures(pipeline, text)
+    assert found["6%"].what == found["about 3%"].what and found["6%"].label_from["what"] == "context"
+    assert not found["75%"].what  # no percentage before it
+
+
 def test_a_measure_converted_in_brackets_is_about_what_the_first_is_about(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The oil slick stretched for nearly nine miles (14 km) along the coast.")
     assert found["14 km"].what == found["nearly nine miles"].what and found["14 km"].unit == "km"

@@ -58,6 +58,9 @@ class Proposal:
     """Where each filled label came from: sentence, context (the paragraph that scopes it), article."""
     per: str | None = None
     """What a rate is per, when the words right after the amount or its noun say: '$52 a barrel' → 'barrel'."""
+    refers_back: bool = False
+    """The figure is named only by a word that stands for a number ('the figure is closer to 15%', 'the proportion
+    was 62%'): it is what an earlier figure of its kind is about."""
 
 
 def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
@@ -73,6 +76,7 @@ def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
     _conversions_as_converted(text, candidates, proposals)
     _amounts_as_the_amount_before(doc, candidates, proposals)
     _survey_passages(doc, candidates, proposals)
+    _referred_back(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
@@ -157,6 +161,26 @@ def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
         last = n
 
 
+def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """'Other stat gatherers say the figure is closer to 15%': the figure is what the last figure of the same kind
+    before it, in its sentence or the one before, is about (Firefox's market share)."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    sentence = {s.start_char: n for n, s in enumerate(doc.sents)}
+
+    def sent_of(m: NumberMention) -> int | None:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        return sentence[span.sent.start_char] if span is not None and len(span) else None
+
+    for k, m in enumerate(ordered):
+        if not proposals[m.id].refers_back or (at := sent_of(m)) is None:
+            continue
+        earlier = next((b for b in reversed(ordered[:k]) if b.kind == m.kind and proposals[b.id].what
+                        and not proposals[b.id].not_a_figure), None)
+        if earlier is not None and (was := sent_of(earlier)) is not None and at - was <= 1:
+            p = proposals[m.id]
+            proposals[m.id] = replace(p, what=proposals[earlier.id].what, origins={**p.origins, "what": "context"})
+
+
 def _is_share(m: NumberMention) -> bool:
     return m.kind in ("percent", "ratio") or 0 < m.value < 1
 
@@ -176,9 +200,11 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     what = with_subject(with_reported(what_of(number, noun, own, span), number, span), number, span)
     if not what and m.kind == "percent":
         what = market_name(text_of(doc), m)
+    refers_back = False
     if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
     elif what and _says_nothing(what, unit):
+        refers_back = any(w in _NO_THING for w in lexicon.words(what))
         what = None
     if unit is None and m.kind == "count" and what and _an_index_level(number, what):
         unit = "point"
@@ -195,7 +221,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "sentence"), ("source", source, source_from))
                                   if v and o}
-    return Proposal(unit, what, where, period, source, origins=origins, per=per)
+    return Proposal(unit, what, where, period, source, origins=origins, per=per, refers_back=refers_back)
 
 
 _INDEXES = {"index", "dow", "nasdaq", "ftse", "nikkei", "dax", "cac", "stoxx", "kospi", "sensex", "topix", "tsx",
