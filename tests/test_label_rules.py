@@ -307,6 +307,15 @@ def test_a_level_is_of_what_is_held_at_it(pipeline: Pipeline, text: str, raw: st
     assert figures(pipeline, text)[raw].what == what
 
 
+@pytest.mark.parametrize(("text", "what"), [
+    ("Nokia posted its results on Monday. It sold 5m phones in the quarter.", "Nokia phones sold"),
+    ("Nokia and Ericsson posted results. It sold 5m phones in the quarter.", "phones sold"),  # two: neither
+    ("Sales fell at Nokia. It sold 5m phones in the quarter.", "phones sold"),  # no organisation as subject
+])
+def test_it_opening_a_sentence_is_the_organisation_before(pipeline: Pipeline, text: str, what: str) -> None:
+    assert figures(pipeline, text)["5m"].what == what
+
+
 def test_the_figure_is_what_the_figure_before_it_is_about(pipeline: Pipeline) -> None:
     text = ("Opera has a browser market share of about 3%. Rival counters say the figure is nearer 6%.\n\n"
             "Staff numbers rose by 40. Later in the year the figure was 75%.")

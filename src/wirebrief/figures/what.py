@@ -58,7 +58,7 @@ def subject_of(number: Token, span: Span) -> Token | None:
             if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
                 subject = verb.head
             if subject.lower_ in _PRONOUNS:
-                subject = _antecedent_subject(verb)
+                subject = _antecedent_subject(verb) or _subject_before(subject)
             if subject is None or not _names_a_thing(subject) or any(
                     t.i in range(span.start, span.end) for t in subject.doc[subject.left_edge.i:subject.i + 1]):
                 return None
@@ -91,6 +91,19 @@ def _antecedent_subject(verb: Token) -> Token | None:
             if subject is not None and subject.lower_ not in _PRONOUNS:
                 return subject if subject.pos_ == "PROPN" or is_named(subject) else None
     return None
+
+
+def _subject_before(pronoun: Token) -> Token | None:
+    """What 'It' opening a sentence stands for: the organisation that was the subject of the sentence before ('US
+    Airways filed for bankruptcy. It is looking for paycuts totalling $800m'); none when that subject is two."""
+    sent = sentence_of(pronoun)
+    if pronoun.lower_ != "it" or pronoun.i != sent.start or sent.start == 0:
+        return None
+    prev = sentence_of(pronoun.doc[sent.start - 1])
+    subject = next((t for t in prev if t.dep_ in _SUBJECT_DEPS and t.head.dep_ == "ROOT"), None)
+    if subject is None or subject.ent_type_ != "ORG" or any(c.dep_ == "conj" for c in subject.children):
+        return None
+    return subject
 
 
 def with_subject(what: str | None, number: Token, span: Span) -> str | None:
