@@ -194,7 +194,7 @@ class Pipeline:
                 "n_ctx": s.n_ctx if ident.backend == "embedded" else None,
                 "labels": self.label_mode,
                 "labels_prompt": self._labels_prompt().hash if self.label_mode == "model" else None,
-                "label_ask": self.label_ask if self.label_mode == "model" else None,
+                "label_ask": self.settings.label_ask if self.label_mode == "model" else None,
                 "label_model": (self.label_backend.identity.fingerprint if self.label_backend is not None
                                 and self.label_mode == "model" else None),
             },
