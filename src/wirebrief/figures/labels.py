@@ -18,7 +18,7 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
-from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
+from wirebrief.figures.parse import memo, number_token, parser, sentence_of, text_of
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, where_of
 from wirebrief.figures.source import SURVEYS, abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
@@ -126,10 +126,15 @@ def _amounts_as_the_amount_before(doc: Doc, candidates: list[NumberMention], pro
         if before.kind != "money" or m.kind != "count" or m.unit or proposals[m.id].unit \
                 or not _SCALED.fullmatch(m.raw) or not proposals[before.id].unit:
             continue
-        a, b = doc.char_span(before.start, before.end, alignment_mode="expand"), \
-            doc.char_span(m.start, m.end, alignment_mode="expand")
-        if a is not None and b is not None and a.sent.start == b.sent.start:
+        if (at := _sentence_at(doc, m)) is not None and at == _sentence_at(doc, before):
             proposals[m.id] = replace(proposals[m.id], unit=proposals[before.id].unit)
+
+
+def _sentence_at(doc: Doc, m: NumberMention) -> int | None:
+    """The number of the sentence a mention is in (None: the parse has no token there)."""
+    starts = memo(doc, "sentence starts", lambda: {s.start_char: n for n, s in enumerate(doc.sents)})
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return starts[span.sent.start_char] if span is not None and len(span) else None
 
 
 def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
@@ -137,12 +142,10 @@ def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
     sentence right after one whose shares are the survey's, is the survey's too ('The poll … found that 59% wanted
     more technology. The computer was the must-have gadget for most people (75%).'). The passage ends at a sentence
     with no share, or with a share of another source."""
-    starts = {s.start_char: n for n, s in enumerate(doc.sents)}
     by_sentence: dict[int, list[NumberMention]] = {}
     for m in candidates:
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is not None and len(span) and _is_share(m) and not proposals[m.id].not_a_figure:
-            by_sentence.setdefault(starts[span.sent.start_char], []).append(m)
+        if _is_share(m) and not proposals[m.id].not_a_figure and (n := _sentence_at(doc, m)) is not None:
+            by_sentence.setdefault(n, []).append(m)
     sentences = list(doc.sents)
     surveys: set[str] = set()  # sources named in a sentence about a survey: 'The poll … found', 'said the survey'
     survey, last = None, -2
@@ -165,20 +168,16 @@ def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[in
     """'Other stat gatherers say the figure is closer to 15%': the figure is what the last figure of the same kind
     before it, in its sentence or the one before, is about (Firefox's market share)."""
     ordered = sorted(candidates, key=lambda c: c.start)
-    sentence = {s.start_char: n for n, s in enumerate(doc.sents)}
-
-    def sent_of(m: NumberMention) -> int | None:
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        return sentence[span.sent.start_char] if span is not None and len(span) else None
-
     for k, m in enumerate(ordered):
-        if not proposals[m.id].refers_back or (at := sent_of(m)) is None:
+        if not proposals[m.id].refers_back or (at := _sentence_at(doc, m)) is None:
             continue
-        earlier = next((b for b in reversed(ordered[:k]) if b.kind == m.kind and proposals[b.id].what
-                        and not proposals[b.id].not_a_figure), None)
-        if earlier is not None and (was := sent_of(earlier)) is not None and at - was <= 1:
-            p = proposals[m.id]
-            proposals[m.id] = replace(p, what=proposals[earlier.id].what, origins={**p.origins, "what": "context"})
+        for b in reversed(ordered[:k]):
+            if (was := _sentence_at(doc, b)) is None or at - was > 1:
+                break
+            if b.kind == m.kind and proposals[b.id].what and not proposals[b.id].not_a_figure:
+                p = proposals[m.id]
+                proposals[m.id] = replace(p, what=proposals[b.id].what, origins={**p.origins, "what": "context"})
+                break
 
 
 def _is_share(m: NumberMention) -> bool:
