@@ -94,6 +94,9 @@ def test_a_wrong_event_or_unit_is_not_a_hit() -> None:
     (None, "jobs created", False),
     ("shoppers buying tablets", "people planning to buy a tablet", True),  # a three-letter event, inflected
     ("news jobs", "new jobs", False),  # 'news' is no 'new'
+    ("cute puppies adopted", "job cuts", False),  # 'cute' is no 'cut', though 'cuts' stems to it
+    ("fine wine exported", "games won", False),  # 'wine' is no 'win'
+    ("staff cutting", "job cuts", True),
 ])
 def test_what_partial(predicted: str | None, gold: str, partial: bool) -> None:
     assert scorers.what_agrees(predicted, gold) is partial

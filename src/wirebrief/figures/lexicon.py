@@ -126,8 +126,11 @@ def events(text: str | None) -> set[str]:
 @lru_cache(maxsize=1)
 def _event_stems() -> dict[str, str]:
     """Stem → event group, for the inflections EVENT_GROUPS does not list ('gaining', 'recalls'); a three-letter
-    word by its own inflections only ('buying', 'paying', 'cutting'; 'news' is no 'new')."""
-    found = {stem(word): group for group, words in EVENT_GROUPS.items() for word in words if len(word) > 3}
+    word by its own inflections only ('buying', 'paying', 'cutting'; 'news' is no 'new'), so that no longer word
+    reaches its stem ('cuts' stems to 'cut', and so does 'cute'; 'wine' to 'win')."""
+    short = {w for words in EVENT_GROUPS.values() for w in words if len(w) == 3}
+    found = {stem(word): group for group, words in EVENT_GROUPS.items() for word in words
+             if len(word) > 3 and stem(word) not in short}
     for group, words in EVENT_GROUPS.items():
         for word in (w for w in words if len(w) == 3 and w != "new"):
             found.update(dict.fromkeys((f"{word}s", f"{word}ing", f"{word}{word[-1]}ing"), group))
