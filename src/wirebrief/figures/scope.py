@@ -42,24 +42,24 @@ Origin = Literal["sentence", "context", "article"]
 def article_scope(doc: Doc) -> Scope:
     """The article's one place, when it is about one: it names one place (aliases the same: US = United States), or
     one place has four in five of its place mentions, its own cities and states counted as its (gazetteer), and is
-    named at least three times. An article of 'In Iraq …
-    In Syria …' has no place of its own: each figure takes its sentence's or its paragraph's."""
+    named at least three times. An article of 'In Iraq … In Syria …' has no place of its own: each figure takes its
+    sentence's or its paragraph's."""
     places = Counter(canonical_place(e.text) for e in places_in(doc[:]) if not in_name(e))
+    key_of = {name: " ".join(sorted(lexicon.place_key(name))) for name in places}
     keys: Counter[str] = Counter()
+    names: dict[str, str] = {}  # a key's first name, to look it up in the gazetteer
     for name, n in places.items():
-        keys[" ".join(sorted(lexicon.place_key(name)))] += n
+        keys[key_of[name]] += n
+        names.setdefault(key_of[name], name)
     where = None
     if keys:
         top, n = keys.most_common(1)[0]
         if len(keys) > 1:  # a country's own cities and states are mentions of it: 'the US … Boston … Florida'
-            names = {key: next(name for name in places if " ".join(sorted(lexicon.place_key(name))) == key)
-                     for key in keys}
             top, n = max(((key, keys[key] + sum(m for other, m in keys.items() if other != key
                                                 and gazetteer.within(names[other], names[key])))
                           for key in keys), key=lambda kn: kn[1])
         if len(keys) == 1 or (n >= 3 and n / sum(keys.values()) >= 0.8):
-            where = max((name for name in places if " ".join(sorted(lexicon.place_key(name))) == top),
-                        key=lambda name: places[name])
+            where = max((name for name in places if key_of[name] == top), key=lambda name: places[name])
     return Scope(where=where)
 
 
