@@ -54,6 +54,17 @@ def test_from_to_without_movement_stays_a_range(pipeline: Pipeline) -> None:
     assert found["RM120,000"].range_id is not None and found["RM120,000"].range_id == found["RM300,000"].range_id
 
 
+def test_a_bare_to_value_measures_what_its_from_value_does(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Fuel economy rose from 21 mpg combined to 23 on the new model.")
+    assert (found["23"].change, found["23"].baseline) == ("up", 21)
+
+
+def test_a_range_that_ends_is_not_paired_again(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Economy improved from 14-18 mpg to 24 mpg in the hybrid.")
+    assert found["14"].range_id == found["18 mpg"].range_id is not None
+    assert found["24 mpg"].range_id is None
+
+
 def test_compared_with_an_earlier_value_is_the_baseline(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Pre-tax profit was £2.5bn, compared with £2.1bn a year earlier.")
     assert found["£2.5bn"].baseline == 2_100_000_000 and found["£2.5bn"].change == "up"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wirebrief.brief.schema import Figure
-from wirebrief.evals.newsquant import TIERS, load, score
+from wirebrief.evals.newsquant import TIERS, Quantity, load, score, unit_matches, value_matches
 from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings
@@ -40,5 +40,12 @@ def test_a_degenerate_labeller_scores_badly(figures_of) -> None:  # type: ignore
 
     items = load(DATA)
     scores, blanked = score(items, figures_of).table(), score(items, blank).table()
-    assert blanked["value"]["f1"] == pytest.approx(scores["value"]["f1"], abs=0.01)  # the same values (cents aside)
+    assert blanked["value"]["f1"] == pytest.approx(scores["value"]["f1"], abs=0.02)  # the same values (pence aside)
     assert blanked["value_concept"]["f1"] < 0.2 and blanked["value_unit"]["f1"] < 0.35
+
+
+def test_pence_match_their_pounds() -> None:
+    gold = {"value": "164", "unit": "p", "normalized_unit": "point"}  # CQE normalizes '164p' to 'point'
+    ours = Quantity(1.64, None, "GBP", "=", "shares")
+    assert value_matches(ours, gold) and unit_matches(ours, gold)
+    assert not value_matches(ours, {**gold, "unit": "pts"})  # 164 points are no £1.64

@@ -252,7 +252,23 @@ RANGES = [
     ("The 2019-20 season", ("2019", 2019), ("20", 2020), "year", None),
     ("some 2000 - 2400 calories", ("some 2000", 2000), ("2400", 2400), "count", None),  # no year below a count
     ("bake for 35 – 50min", ("35", 35), ("50min", 50), "measure", "minute"),
+    ("flats in sizes from 450 sq ft up to 900 sq ft", ("450 sq ft", 450), ("up to 900 sq ft", 900), "measure", "sq ft"),
 ]
+
+
+@pytest.mark.parametrize(("text", "raw", "value"), [
+    ("Shares in the bank rose 3p to 164p in London trading.", "164p", 1.64),
+    ("The FTSE firm's stock closed at 87.5p.", "87.5p", 0.875),
+])
+def test_pence_after_a_number_in_a_sentence_about_prices(text: str, raw: str, value: float) -> None:
+    m = next(m for m in find_numbers(text) if m.raw == raw)
+    assert (m.kind, m.unit, m.value) == ("money", "GBP", pytest.approx(value))
+
+
+@pytest.mark.parametrize("text", ["See page 4p of the report.", "The TV shows 1080p video at a price of $300.",
+                                  "He found a 2p coin."])
+def test_a_p_that_is_no_pence_stays_off_money(text: str) -> None:
+    assert not any(m.unit == "GBP" for m in find_numbers(text))
 
 
 @pytest.mark.parametrize("text", ["profit increased by $4.1 billion to $12.9 billion", "up 12 cents to $3.40",

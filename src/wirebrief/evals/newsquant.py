@@ -127,7 +127,8 @@ def quantities(figures: list[Figure]) -> list[Quantity]:
         groups.setdefault(f.range_id or ("single", i), []).append(f)
     for i, f in enumerate(figures):
         before = figures[i - 1] if i else None
-        if (f.baseline is not None and before is not None and before.value == f.baseline and f.range_id is None
+        if (f.baseline is not None and before is not None and before.value == f.baseline
+                and f.range_id is None and before.range_id is None
                 and before.quote_span == f.quote_span and before.span[1] < f.span[0]):
             groups[("single", i)] = [before, f]
             groups.pop(("single", i - 1), None)
@@ -144,13 +145,14 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-5)
 
 
-_SUBUNITS = {"cent": 0.01, "sen": 0.01, "penny": 0.01, "pence": 0.01}
-"""CQE counts '19 cents' as 19 cent; the finder reads it as 0.19 of the currency: the same amount."""
+_SUBUNITS = {"cent": 0.01, "sen": 0.01, "penny": 0.01, "pence": 0.01, "p": 0.01}
+"""CQE counts '19 cents' as 19 cent; the finder reads it as 0.19 of the currency: the same amount. '164p' is pence
+(CQE's normalized unit for it is 'point'; its surface unit, 'p', says pence)."""
 
 
 def value_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     low, high = _gold_ends(gold["value"])
-    scale = _SUBUNITS.get(gold.get("normalized_unit", ""), 1.0)
+    scale = _SUBUNITS.get(gold.get("normalized_unit", ""), _SUBUNITS.get(gold.get("unit", ""), 1.0))
     if scale != 1.0 and q.unit in _CURRENCY_NAMES and high is None and q.high is None and _close(q.low, low * scale):
         return True
     if high is None:
@@ -180,7 +182,7 @@ def _unit_key(name: str) -> str:
 
 def unit_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     ours, theirs = unit_name(q.unit, q.per), gold["normalized_unit"]
-    if theirs in _SUBUNITS and q.unit in _CURRENCY_NAMES:
+    if (theirs in _SUBUNITS or gold.get("unit") in _SUBUNITS) and q.unit in _CURRENCY_NAMES:
         return True  # 19 cents read as USD 0.19
     if ours == "-" or theirs in ("-", ""):
         return ours == "-" and theirs in ("-", "", "count")

@@ -184,8 +184,8 @@ def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMenti
     found = []
     for a, b in zip(candidates, candidates[1:], strict=False):
         between = text[a.end:b.start]
-        if len(between) > 40 or "\n" in between or a.kind != b.kind:
-            continue
+        if len(between) > 40 or "\n" in between or a.kind != b.kind and not (b.kind == "count" and b.unit is None):
+            continue  # 'from 21 mpg combined to 23': a bare to-value measures what the from-value does
         if re.fullmatch(r"\s*(?:\S+\s+){0,2}?to\s+", between) and re.search(r"\bfrom\s+\Z", text[max(0, a.start - 6):
                                                                                                 a.start]):
             found.append((a, b, "from"))
@@ -199,9 +199,14 @@ def _pairs(text: str, candidates: list[NumberMention]) -> list[tuple[NumberMenti
     return found
 
 
-_MOVEMENT_BEFORE = re.compile(
+MOVEMENT_WORD = re.compile(
     rf"\b(?:{'|'.join(sorted(RISE_VERBS | FALL_VERBS | _NEUTRAL_CHANGE | RISE_NOUNS | FALL_NOUNS | PAST_FORMS))})\w*\b"
     r"|\bupward|\bdownward", re.IGNORECASE)
+
+
+def moved_before(text: str, pos: int) -> bool:
+    """Whether the clause before ``pos`` has a word of movement ('rose from 5% to 9%', not 'priced from …')."""
+    return MOVEMENT_WORD.search(re.split(r"[.;!?]\s", text[max(0, pos - 90):pos])[-1]) is not None
 
 
 def movements(text: str, candidates: list[NumberMention], directions: dict[int, Direction | None]) -> dict[
@@ -211,9 +216,7 @@ def movements(text: str, candidates: list[NumberMention], directions: dict[int, 
     moved = {i: Movement(change=d) for i, d in directions.items() if d is not None}
     for base, figure, how in _pairs(text, sorted(candidates, key=lambda c: c.start)):
         if how == "from":
-            clause = text[max(0, base.start - 90):base.start]
-            clause = re.split(r"[.;!?]\s", clause)[-1]
-            if not _MOVEMENT_BEFORE.search(clause):
+            if not moved_before(text, base.start):
                 continue  # 'priced from RM120,000 to RM300,000' is a range, not a change
         way = directions.get(figure.id)
         if how == "upfrom":

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from wirebrief.figures import units
-from wirebrief.figures.change import FALL_VERBS, PAST_FORMS, RISE_VERBS
+from wirebrief.figures.change import FALL_VERBS, PAST_FORMS, RISE_VERBS, moved_before
 from wirebrief.figures.mention import NON_FIGURE_KINDS, Core, Kind, NumberMention, Qualifier
 from wirebrief.figures.numerals import cores
 
@@ -379,6 +379,11 @@ def _pair(a: _Draft, b: _Draft, text: str) -> bool:
     """Whether ``a`` and ``b`` are the two ends of a range or a score (and if so, they are made to agree)."""
     if a.core.group is not None and a.core.group == b.core.group:
         return True
+    if b.qualifier == "up to" and not text[a.end:b.start].strip() and a.kind == b.kind and a.unit == b.unit \
+            and re.search(r"\bfrom\s+\Z", text[max(0, a.start - 6):a.start]) and a.value < b.value \
+            and not moved_before(text, a.start):
+        b.qualifier = a.qualifier  # 'sizes from 450 sq ft up to 900 sq ft': the two ends of one range
+        return True
     sep = _RANGE_SEPARATOR.fullmatch(text, a.end, b.start)
     if sep is not None and a.kind == "year" and b.kind == "count" and b.unit is None and b.value >= 1000 \
             and b.value > a.value and not _BETWEEN.search(text, max(0, a.start - 10), a.start):
@@ -428,7 +433,7 @@ def _drafts(text: str) -> list[_Draft]:
         a = drafts[-1] if drafts else None
         if a is not None and a.link is None and (_merge_cents(a, d, text) or _merge_duration(a, d, text)):
             continue
-        if a is not None and _pair(a, d, text):
+        if a is not None and a.link is None and _pair(a, d, text):  # 'from 14-18 mpg to 24': 18 ends a range
             d.link = len(drafts) - 1
         drafts.append(d)
     _metres(drafts, text)

@@ -82,10 +82,13 @@ _SUFFIX = re.compile(
     rf"""(?P<sep>\s?)(?:(?P<symbol>{_SYMBOL})(?!\s?\d)
         |M(?P<mcode>{_alternatives(CODES)})\b|(?P<code>{_CODE})(?![A-Za-z\d])
         |-?(?P<word>(?i:{_alternatives(list(_WORDS))}))(?i:e?s)?\b(?!-\w)
-        |-?(?P<sub>(?i:cents?|pence|penny|pennies|satoshis?))\b|(?P<c>c)(?=\s+(?:a|to|per)\b))""",
+        |-?(?P<sub>(?i:cents?|pence|penny|pennies|satoshis?))\b|(?P<c>c)(?=\s+(?:a|to|per)\b)|(?P<p>p)(?![\w-]))""",
     re.VERBOSE,
 )
-"""A currency right after a number ("10 €", "115USD", "420 million finnish markka", "50 cents", "12-cent")."""
+"""A currency right after a number ("10 €", "115USD", "420 million finnish markka", "50 cents", "12-cent", "164p")."""
+_PENCE_WORDS = re.compile(r"\b(?:shares?|stock|traded|trading|FTSE|pence|pound|litre|fare|ticket)\b|£", re.IGNORECASE)
+_SCREEN_LINES = re.compile(r"(?<![\d.])(?:240|360|480|576|720|1080|1440|2160|4320)\Z")
+"""'164p' is pence in a sentence about prices or shares, unless it counts a screen's lines ('1080p')."""
 _MONEY_WORDS = re.compile(
     r"\b(?:cost\w*|paid|pay\w*|price\w*|fine[ds]?|worth|spen[dt]\w*|sold|buy\w*|bought|budget|deal|fund\w*|"
     r"earn\w*|salar\w*|wage\w*|profit\w*|revenue\w*|sterling|bid|loan\w*|debt\w*|tax\w*|bonus\w*|"
@@ -142,6 +145,11 @@ def currency_after(text: str, end: int, sentence: str, scaled: bool) -> Currency
         return Currency(_WORDS[name], Decimal(1), m.end(), written_out=True)
     if m.group("c") and m.group("sep"):
         return None
+    if m.group("p"):
+        if m.group("sep") or _SCREEN_LINES.search(text, 0, end) or not (
+                _MONEY_WORDS.search(sentence) or _PENCE_WORDS.search(sentence)):
+            return None
+        return Currency("GBP", Decimal("0.01"), m.end())
     sub = (m.group("sub") or "cent").lower()
     sub = "penny" if sub.startswith("penn") else sub.rstrip("s")
     code, factor = _SUBUNITS[sub]
