@@ -371,3 +371,8 @@ def test_a_shared_unit_alone_is_no_restatement(pipeline: Pipeline) -> None:
 def test_units_the_words_imply(pipeline: Pipeline, text: str, raw: str, unit: str, per: str | None) -> None:
     found = figures(pipeline, text)[raw]
     assert (found.unit, found.per) == (unit, per)
+
+
+def test_the_ages_that_bound_a_group_are_no_period(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "A survey found 69% of over-55s vote, compared with just 17% of 18 to 24 year olds.")
+    assert found["17%"].period is None and "18" not in found and "24" not in found

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wirebrief.brief.schema import Figure
-from wirebrief.evals.newsquant import TIERS, Quantity, load, score, unit_matches, value_matches
+from wirebrief.evals.newsquant import TIERS, Quantity, concept_matches, load, score, unit_matches, value_matches
 from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings
@@ -49,3 +49,10 @@ def test_pence_match_their_pounds() -> None:
     ours = Quantity(1.64, None, "GBP", "=", "shares")
     assert value_matches(ours, gold) and unit_matches(ours, gold)
     assert not value_matches(ours, {**gold, "unit": "pts"})  # 164 points are no £1.64
+
+
+def test_the_gold_units_modifiers_are_no_concept() -> None:
+    gold = {"value": "22", "unit": "residential burglaries", "normalized_unit": "residential burglary",
+            "referred_concepts": "-"}
+    assert concept_matches(Quantity(22, None, "burglary", "=", "residential burglaries"), gold)
+    assert not concept_matches(Quantity(22, None, "burglary", "=", "police station burglaries"), gold)

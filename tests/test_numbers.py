@@ -318,6 +318,23 @@ NOT_FIGURES = [
 ]
 
 
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("just 17% of 18 to 24 year olds", ["18", "24"]),
+    ("3,028 adults aged 18 or over were interviewed", ["18"]),
+    ("14% of people aged between 18 and 34 said so", ["18", "34"]),
+    ("compared with 39% of people under 55", ["under 55"]),
+    ("employment for women aged 25 to 54 grew", ["25", "54"]),
+])
+def test_the_ages_that_bound_a_group_are_no_figures(text: str, bounds: list[str]) -> None:
+    assert [m.raw for m in find_numbers(text) if m.kind == "band"] == bounds
+    assert all(not m.is_figure_candidate for m in find_numbers(text) if m.raw in bounds)
+
+
+@pytest.mark.parametrize("text", ["A man aged 18 was arrested.", "a 12-year-old boy", "He is 40 years old."])
+def test_a_persons_age_stays_an_age(text: str) -> None:
+    assert [m.kind for m in find_numbers(text)] == ["age"]
+
+
 @pytest.mark.parametrize(("text", "raw", "kind"), NOT_FIGURES)
 def test_not_figures(text: str, raw: str, kind: str) -> None:
     (m,) = find_numbers(text)

@@ -298,7 +298,7 @@ class Pipeline:
             warnings.append(f"the article has {len(candidates) + cut} figure candidates: kept the "
                             f"{len(candidates)} most salient (WIREBRIEF_MAX_CANDIDATES), left out {cut}")
         article = Article.of(doc.text, mentions, excluded)
-        figures, figure_warnings = build_figures(candidates, propose(doc.text, candidates), article)
+        figures, figure_warnings = build_figures(candidates, propose(doc.text, candidates, mentions), article)
         return CodeParts(article, tuple(excluded), tuple(figures), tuple(warnings), tuple(figure_warnings),
                          tuple(figure_checks(figures, doc.text)))
 

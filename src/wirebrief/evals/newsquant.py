@@ -195,8 +195,9 @@ def _concept_words(text: str) -> set[str]:
 
 def concept_matches(q: Quantity, gold: dict[str, Any], *, complete: bool = False) -> bool:
     words = _concept_words(gold.get("referred_concepts") or "-")
-    unit = {lexicon.singular(w) for w in _concept_words(q.unit or "")}
-    ours = {w for w in _concept_words(q.what) if lexicon.singular(w) not in unit}  # CQE keeps the unit apart
+    unit = {lexicon.singular(w) for w in _concept_words(f"{q.unit or ''} {gold.get('unit') or ''}")}
+    ours = {w for w in _concept_words(q.what) if lexicon.singular(w) not in unit}  # CQE keeps the unit apart,
+    # modifiers and all ('22 residential burglaries': unit 'residential burglary', no concept), and so does ours
     if words in (set(), {"-"}):
         return not ours
     return words <= ours if complete else bool(words & ours)

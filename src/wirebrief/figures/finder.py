@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from wirebrief.figures import units
+from wirebrief.figures import lexicon, units
 from wirebrief.figures.change import FALL_VERBS, PAST_FORMS, RISE_VERBS, moved_before
 from wirebrief.figures.mention import NON_FIGURE_KINDS, Core, Kind, NumberMention, Qualifier
 from wirebrief.figures.numerals import cores
@@ -421,6 +421,28 @@ def _metres(drafts: list[_Draft], text: str) -> None:
                 d.value, d.kind, d.unit, d.scale = d.value / 10**6, "measure", "m", None
 
 
+_OLDS_AFTER = re.compile(r"(?:-|\s)years?(?:-|\s)olds\b", re.IGNORECASE)
+_GROUP_BEFORE = re.compile(r"\b([a-z]+)\s+(aged\s+(?:between\s+|over\s+|under\s+)?)?\Z", re.IGNORECASE)
+
+
+def _age_bands(drafts: list[_Draft], text: str) -> None:
+    """The ages that bound a group are no figures: '17% of 18 to 24 year olds', 'adults aged 18 or over', 'people
+    aged between 18 and 34', '39% of people under 55' (a person's age is one: 'a man aged 18')."""
+    for i, d in enumerate(drafts):
+        if d.link is not None or d.kind not in ("count", "age") or d.unit not in (None, "year") \
+                or not 0 < d.value <= 120:
+            continue
+        ends = [d, *(o for o in drafts[i + 1:i + 2] if o.link == i)]
+        last = ends[-1]
+        before = _GROUP_BEFORE.search(text, max(0, d.start - 40), d.start)
+        word = before.group(1).lower() if before else ""
+        plural = word in ("people", "men", "women", "children") or word.endswith("s") and lexicon.is_person(word)
+        grouped = plural and (before is not None and before.group(2) is not None or d.qualifier != "exact")
+        if _OLDS_AFTER.match(text, last.end) or grouped:
+            for o in ends:
+                o.kind, o.unit = "band", None
+
+
 def _drafts(text: str) -> list[_Draft]:
     drafts: list[_Draft] = []
     for core in cores(text):
@@ -437,6 +459,7 @@ def _drafts(text: str) -> list[_Draft]:
             d.link = len(drafts) - 1
         drafts.append(d)
     _metres(drafts, text)
+    _age_bands(drafts, text)
     return drafts
 
 

@@ -11,6 +11,7 @@ scope (its main place and source), said once. What a figure is about is read in 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -63,13 +64,15 @@ class Proposal:
     was 62%'): it is what an earlier figure of its kind is about."""
 
 
-def propose(text: str, candidates: list[NumberMention]) -> dict[int, Proposal]:
-    """Labels for every candidate of ``text``, by id."""
+def propose(text: str, candidates: list[NumberMention], mentions: Sequence[NumberMention] = ()) -> dict[
+        int, Proposal]:
+    """Labels for every candidate of ``text``, by id; ``mentions`` (all the finder found) tells which other numbers
+    no label is read from: the ages that bound a group are no period ('17% of 18 to 24 year olds')."""
     if not candidates:
         return {}
     doc = parser()(text)
     scope = article_scope(doc)
-    numbers = [(m.start, m.end) for m in candidates]
+    numbers = [(m.start, m.end) for m in (*candidates, *(m for m in mentions if m.kind == "band"))]
     short = abbreviations(text)
     directions: dict[int, Direction | None] = {}
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}

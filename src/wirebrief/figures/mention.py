@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Literal
 
 Kind = Literal["count", "money", "percent", "measure", "temperature", "age", "ratio", "year", "date", "time",
-               "decade", "ordinal", "identifier", "score"]
-NON_FIGURE_KINDS: frozenset[str] = frozenset({"date", "time", "decade", "ordinal", "identifier", "score"})
-"""Numbers that are never quantities (a date, '21st', 'F-16', a 3-2 score); years stay quantities for the
-yardstick, but are no figure candidates either."""
+               "decade", "ordinal", "identifier", "score", "band"]
+NON_FIGURE_KINDS: frozenset[str] = frozenset({"date", "time", "decade", "ordinal", "identifier", "score", "band"})
+"""Numbers that are never quantities (a date, '21st', 'F-16', a 3-2 score, the ages that bound a group: '18 to 24
+year olds'); years stay quantities for the yardstick, but are no figure candidates either."""
 Qualifier = Literal["exact", "approximately", "at least", "more than", "less than", "up to"]
 
 
