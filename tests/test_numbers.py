@@ -315,6 +315,7 @@ NOT_FIGURES = [
     ("on 9/11", "9/11", "date"),
     ("on July 16", "16", "date"),
     ("the 192.168.1.2 address", "192.168.1.2", "identifier"),
+    ("the men's 4x100m relay team", "4x100m", "identifier"),  # a relay, not four of anything
 ]
 
 
@@ -333,6 +334,10 @@ def test_the_ages_that_bound_a_group_are_no_figures(text: str, bounds: list[str]
 @pytest.mark.parametrize("text", ["A man aged 18 was arrested.", "a 12-year-old boy", "He is 40 years old."])
 def test_a_persons_age_stays_an_age(text: str) -> None:
     assert [m.kind for m in find_numbers(text)] == ["age"]
+
+
+def test_a_race_in_a_list_of_titles_names_an_event() -> None:
+    assert [m.kind for m in find_numbers("Britain's 800m and 1500m champion Kelly Holmes")] == ["identifier"] * 2
 
 
 @pytest.mark.parametrize(("text", "raw", "kind"), NOT_FIGURES)

@@ -78,7 +78,8 @@ _WORD_PREFIXES = {"mid", "pre", "post", "late", "early", "over", "under", "top",
 """Lower-case words before a hyphen and a number that do not make it a model name ('mid-1990s', 'over-50s')."""
 _NAME_THEN_BRACKET = re.compile(r"\b[A-Z][\w'-]*\s*\(\Z")
 MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?\b", re.IGNORECASE)
-_EVENT_WORDS = re.compile(r"\W*(?:[a-z]+\s+){0,2}(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
+_EVENT_WORDS = re.compile(r"\W*(?:(?:and|or)\s+[\d,]+\s?(?:m|km)\s+)?(?:[a-z]+\s+){0,2}"
+                          r"(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
                           r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
 _NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
 _NAME_START = re.compile(r"[ \t]+[A-Z]")
@@ -268,7 +269,8 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
             d.end += len(re.match(r"\w*", text[d.end :]).group(0))  # type: ignore[union-attr]
         return d
     if not _read_units(d, text, floor) and d.kind == "count":
-        if not core.words and re.match(r"[A-Za-z]", text[d.end : d.end + 1]) and text[d.end] not in "xX":
+        relay = re.match(r"[xX]\d+m\b", text[d.end:])  # '4x100m': a relay, not four of anything
+        if not core.words and re.match(r"[A-Za-z]", text[d.end : d.end + 1]) and (text[d.end] not in "xX" or relay):
             d.kind = "identifier"  # 5G, 777F, 3D
             d.end += len(re.match(r"\w*", text[d.end :]).group(0))  # type: ignore[union-attr]
             return d
