@@ -376,3 +376,12 @@ def test_units_the_words_imply(pipeline: Pipeline, text: str, raw: str, unit: st
 def test_the_ages_that_bound_a_group_are_no_period(pipeline: Pipeline) -> None:
     found = figures(pipeline, "A survey found 69% of over-55s vote, compared with just 17% of 18 to 24 year olds.")
     assert found["17%"].period is None and "18" not in found and "24" not in found
+
+
+def test_a_period_referred_back_to_is_the_last_one_named_before(pipeline: Pipeline) -> None:
+    text = ("The agency reported on its mission in the region from January through March 2024. It praised its "
+            "partners.\n\nDuring this period, 94 missions were executed and 18 fighters were detained.")
+    found = figures(pipeline, text)
+    assert "March 2024" in (found["94"].period or "") and found["94"].label_from.get("period") == "context"
+    found = figures(pipeline, "The agency praised its partners. During this period, 94 missions were executed.")
+    assert found["94"].period is None  # no period named before: none inferred

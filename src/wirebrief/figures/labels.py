@@ -20,7 +20,7 @@ from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import memo, number_token, parser, sentence_of, text_of
-from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, where_of
+from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import SURVEYS, abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
@@ -218,11 +218,12 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     sent = sentence_of(number)
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
+    referred = period is None and (period := period_referred_to(sent, numbers)) is not None  # 'During this period'
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
     source, source_from = source_of(sent, number, share=_is_share(m))
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
-                                                        ("period", period, "sentence"), ("source", source, source_from))
-                                  if v and o}
+                                                        ("period", period, "context" if referred else "sentence"),
+                                                        ("source", source, source_from)) if v and o}
     return Proposal(unit, what, where, period, source, origins=origins, per=per, refers_back=refers_back)
 
 

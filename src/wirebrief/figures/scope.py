@@ -230,6 +230,24 @@ def _period_text(date: Span) -> str:
     return text_of(date.doc)[first.start_char:last.end_char]
 
 
+_THIS_PERIOD = re.compile(r"\b(?:during|in|over|for|throughout|within)\s+(?:this|that|the\s+same)\s+(?:period|time)\b",
+                          re.IGNORECASE)
+
+
+def period_referred_to(sent: Span, avoid: Sequence[tuple[int, int]]) -> str | None:
+    """The period a sentence refers back to ('During this period, 94 missions were executed'): the last date of
+    the nearest of the three sentences before it that names one."""
+    if not _THIS_PERIOD.search(sent.text):
+        return None
+    doc, back = sent.doc, 0
+    for earlier in reversed([s for s in doc.sents if s.end <= sent.start]):
+        if (back := back + 1) > 3:
+            break
+        if dates := _dates(earlier, avoid):
+            return _period_text(dates[-1])
+    return None
+
+
 def _dates_the_saying(date: Span, verb: Token | None) -> bool:
     """An opening date that dates the reporting of the figure, not the figure: 'On Wednesday, CENTCOM reported
     that from January to June the group claimed 153 attacks'."""
