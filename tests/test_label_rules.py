@@ -385,3 +385,8 @@ def test_a_period_referred_back_to_is_the_last_one_named_before(pipeline: Pipeli
     assert "March 2024" in (found["94"].period or "") and found["94"].label_from.get("period") == "context"
     found = figures(pipeline, "The agency praised its partners. During this period, 94 missions were executed.")
     assert found["94"].period is None  # no period named before: none inferred
+
+
+def test_a_date_in_a_participle_of_the_counted_noun_is_the_period(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Officials said many of the 71,000 new jobs added in October were temporary.")
+    assert found["71,000"].period == "October"

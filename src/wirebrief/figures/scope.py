@@ -139,6 +139,8 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
     verb = _clause_verb(span.root)
     if (when := _when(verb)) is not None:
         return str(when.text)
+    if (own := _dated_participle(span, dates)) is not None:
+        return _period_text(own)
     if not dates:
         return _now(verb)
     doc = sent.doc
@@ -161,6 +163,17 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
                                   or _shares_the_date(verb, dated, e, span)):
             return _period_text(e)
     return _now(verb)
+
+
+def _dated_participle(span: Span, dates: list[Span]) -> Span | None:
+    """A date in a participle that qualifies the counted noun: 'the 71,000 jobs added in October'."""
+    number = span.root
+    noun = number.head if number.dep_ in ("nummod", "compound") and number.head.i > number.i else None
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN") if noun is not None else ():
+        for e in dates:
+            if e.root.dep_ == "pobj" and e.root.head.head == acl and e.root.head.lower_ in ("in", "on", "during"):
+                return e
+    return None
 
 
 _NOW = {"now", "currently", "presently"}
