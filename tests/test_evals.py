@@ -271,6 +271,9 @@ def test_a_period_agrees_only_with_the_same_time(predicted: str, gold: str | Non
     ("United States military", "US military (CENTCOM)", True),  # the place in a name, by its alias
     ("UK military", "US military", False),
     ("Ofcom", "US military", False),
+    ("Biden", "US President Biden", True),  # a person by the name the gold ends with
+    ("President", "US President Biden", False),
+    ("US", "US President Biden", False),
 ])
 def test_a_source_names_its_place_by_any_alias(predicted: str, gold: str, agrees: bool) -> None:
     assert scorers.field_agrees("source", predicted, gold) is agrees

@@ -390,3 +390,13 @@ def test_a_period_referred_back_to_is_the_last_one_named_before(pipeline: Pipeli
 def test_a_date_in_a_participle_of_the_counted_noun_is_the_period(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Officials said many of the 71,000 new jobs added in October were temporary.")
     assert found["71,000"].period == "October"
+
+
+def test_a_document_a_source_issued_is_the_source_of_the_passage_that_gives_it(pipeline: Pipeline) -> None:
+    text = ("The agency provided in a statement an update on its mission in the region.\n\nDuring the mission, 94 "
+            "raids were made. In the north, 66 raids led to 11 arrests.\n\nThe minister said 40 schools had shut."
+            "\n\nLocal farmers planted 300 trees.")
+    found = figures(pipeline, text)
+    assert found["94"].source == found["66"].source == "agency" and found["66"].label_from["source"] == "context"
+    assert found["40"].source == "minister"  # another source ends the passage
+    assert found["300"].source is None  # the passage ended with the minister's sentence

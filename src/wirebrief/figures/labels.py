@@ -21,7 +21,7 @@ from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import memo, number_token, parser, sentence_of, text_of
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
-from wirebrief.figures.source import SURVEYS, abbreviations, name_key, source_of
+from wirebrief.figures.source import SURVEYS, abbreviations, issuer, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
 
@@ -80,6 +80,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     _amounts_as_the_amount_before(doc, candidates, proposals)
     _survey_passages(doc, candidates, proposals)
     _referred_back(doc, candidates, proposals)
+    _issued_passages(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
@@ -165,6 +166,34 @@ def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
         else:
             survey = None
         last = n
+
+
+def _issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A passage the article attributes as a whole: after a sentence in which a source issues a document ('CENTCOM
+    provided in a statement an update on …'), the figures with no source of their own, in that paragraph and the
+    two after it, are the document's source's, until a sentence gives a figure to another source."""
+    by_sentence: dict[int, list[NumberMention]] = {}
+    for m in candidates:
+        if (n := _sentence_at(doc, m)) is not None:
+            by_sentence.setdefault(n, []).append(m)
+    text, giver, paragraphs_left, end = text_of(doc), None, 0, 0
+    origin: Origin = "sentence"
+    for n, sent in enumerate(doc.sents):
+        if "\n" in text[end:sent.start_char]:
+            paragraphs_left -= 1
+        end = sent.start_char + len(sent.text.rstrip())  # a sentence's span takes the paragraph break after it
+        figures = [m for m in by_sentence.get(n, []) if not proposals[m.id].not_a_figure]
+        if (named := issuer(sent)) is not None:
+            giver, paragraphs_left, origin = named, 2, "sentence"
+        elif giver is None or paragraphs_left < 0 or any(
+                proposals[m.id].source not in (None, giver) for m in figures):
+            giver = None
+            continue
+        else:
+            origin = "context"
+        for m in figures:
+            if (p := proposals[m.id]).source is None:
+                proposals[m.id] = replace(p, source=giver, origins={**p.origins, "source": origin})
 
 
 def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:

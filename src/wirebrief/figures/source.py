@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from wirebrief.figures.scope import Origin
 
-_SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
+SOURCE_NOUNS = {"official", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "minister", "police",
                  "ministry", "department", "government", "survey", "poll", "report", "study", "figure", "data",
                  "statistic", "research", "researcher", "company", "firm", "bank", "regulator", "agency", "union",
                  "group", "expert", "commission", "committee", "council", "office", "authority", "military", "army",
@@ -81,6 +81,26 @@ def attribution(sent: Span, figure: Token | None = None) -> str | None:
         return according
     for tok, subject in sayings:
         if figure is None or _covers(tok, figure):
+            return source_name(subject)
+    return None
+
+
+_ISSUING = {"provide", "release", "publish", "issue", "unveil", "present", "announce", "reveal", "outline", "give",
+            "produce", "table", "file", "circulate"}
+_DOCUMENTS = {"statement", "report", "update", "release", "bulletin", "bill", "plan", "proposal", "document",
+              "review", "briefing", "survey", "study", "poll", "paper"}
+
+
+def issuer(sent: Span) -> str | None:
+    """Who the sentence says issued a document whose content the article goes on to give: 'CENTCOM provided in a
+    statement an update on …', 'The cross-party group has unveiled a draft bill proposing …'."""
+    for verb in (t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in _ISSUING):
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.i < verb.i:
+            subject = verb.head  # the small parser reads 'The agency provided …' as a noun phrase
+        if subject is None or not (is_named(subject) or subject.lemma_.lower() in SOURCE_NOUNS):
+            continue
+        if any(t.lemma_.lower() in _DOCUMENTS and t.dep_ in ("dobj", "pobj") for t in verb.subtree):
             return source_name(subject)
     return None
 
@@ -189,7 +209,7 @@ def _sayings(sent: Span) -> tuple[str | None, list[tuple[Token, Token]]]:
         if tok.pos_ == "VERB" and tok.lemma_ in lexicon.REPORTING:
             subject = _subject(tok)
             if subject is not None and (is_named(subject) or subject.pos_ == "PROPN"
-                                        or subject.lemma_.lower() in _SOURCE_NOUNS
+                                        or subject.lemma_.lower() in SOURCE_NOUNS
                                         or subject.lower_ in PRONOUNS):
                 found.append((tok, subject))
     return None, found
