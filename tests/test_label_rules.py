@@ -400,3 +400,8 @@ def test_a_document_a_source_issued_is_the_source_of_the_passage_that_gives_it(p
     assert found["94"].source == found["66"].source == "agency" and found["66"].label_from["source"] == "context"
     assert found["40"].source == "minister"  # another source ends the passage
     assert found["300"].source is None  # the passage ended with the minister's sentence
+
+
+def test_outside_a_place_is_not_in_it(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Eight leaders were killed, including men who planned attacks outside Syria and Iraq.")
+    assert found["Eight"].where is None

@@ -334,7 +334,8 @@ def is_period(entity: Span) -> bool:
     return _NOT_PERIODS.fullmatch(entity.text) is None
 
 
-_LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "outside", "around"}
+_LOCATIVE = {"in", "across", "throughout", "within", "at", "from", "into", "inside", "around"}
+"""Prepositions that place a figure in a place ("outside Syria" places it nowhere the article names)."""
 
 
 def place(sent: Span, span: Span) -> str | None:
