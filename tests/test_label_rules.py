@@ -405,3 +405,8 @@ def test_a_document_a_source_issued_is_the_source_of_the_passage_that_gives_it(p
 def test_outside_a_place_is_not_in_it(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Eight leaders were killed, including men who planned attacks outside Syria and Iraq.")
     assert found["Eight"].where is None
+
+
+def test_a_number_parsed_as_a_subject_counts_the_plural_noun_after_its_adjectives(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "In Iraq, 137 partnered operations resulted in 30 ISIS operatives killed.")
+    assert found["137"].unit == "operation"

@@ -350,6 +350,8 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
         for child in number.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 noun = next((c for c in child.children if c.dep_ == "pobj"), None)
+    if noun is None and number.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        noun = _noun_after(number, span)
     bare = noun is None and not any(t.pos_ in ("SYM",) or t.lower_ in ("%", "percent", "cent") for t in span) \
         and (number.dep_ != "pobj" or number.head.lower_ not in _PLAIN_PREPS)
     generic = noun is not None and noun.lemma_.lower() in GENERIC and noun.i > number.i
@@ -364,6 +366,16 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
         earlier = named or counted
         return (max(earlier, key=lambda t: t.i) if earlier else noun), noun
     return noun, noun
+
+
+def _noun_after(number: Token, span: Span) -> Token | None:
+    """The small parser reads '137 partnered operations resulted …' with the number as the subject: the plural noun
+    right after it, past its adjectives, is what it counts."""
+    doc, i = number.doc, span.end
+    while i < len(doc) and i - span.end < 2 and doc[i].dep_ == "amod" and doc[i].tag_ in ("JJ", "VBN", "VBG"):
+        i += 1
+    return doc[i] if i < len(doc) and doc[i].tag_ == "NNS" and doc[i].dep_ in ("nsubj", "nsubjpass", "dobj") \
+        else None
 
 
 def _unit_of(noun: Token) -> str | None:
