@@ -410,3 +410,9 @@ def test_outside_a_place_is_not_in_it(pipeline: Pipeline) -> None:
 def test_a_number_parsed_as_a_subject_counts_the_plural_noun_after_its_adjectives(pipeline: Pipeline) -> None:
     found = figures(pipeline, "In Iraq, 137 partnered operations resulted in 30 ISIS operatives killed.")
     assert found["137"].unit == "operation"
+
+
+def test_adding_an_amount_is_no_saying(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Heineken rose 18 sen to RM23.50, Hextar Technologies added 15 sen to RM2.70.")
+    assert found["18 sen"].source is None and found["RM2.70"].source is None
+    assert figures(pipeline, "Prices rose 5%, the minister added.")["5%"].source == "minister"

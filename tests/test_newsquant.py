@@ -40,7 +40,7 @@ def test_a_degenerate_labeller_scores_badly(figures_of) -> None:  # type: ignore
 
     items = load(DATA)
     scores, blanked = score(items, figures_of).table(), score(items, blank).table()
-    assert blanked["value"]["f1"] == pytest.approx(scores["value"]["f1"], abs=0.02)  # the same values (pence aside)
+    assert blanked["value"]["f1"] == pytest.approx(scores["value"]["f1"], abs=0.03)  # same values (pence, sen aside)
     assert blanked["value_concept"]["f1"] < 0.2 and blanked["value_unit"]["f1"] < 0.35
 
 

@@ -265,6 +265,12 @@ def test_pence_after_a_number_in_a_sentence_about_prices(text: str, raw: str, va
     assert (m.kind, m.unit, m.value) == ("money", "GBP", pytest.approx(value))
 
 
+def test_sen_beside_ringgit_are_money() -> None:
+    m = find_numbers("Heineken Malaysia rose 18 sen to RM23.50.")[0]
+    assert (m.raw, m.kind, m.unit, m.value) == ("18 sen", "money", "MYR", pytest.approx(0.18))
+    assert find_numbers("He had 15 sen for it.")[0].kind == "count"  # no ringgit in sight: not read as money
+
+
 @pytest.mark.parametrize("text", ["See page 4p of the report.", "The TV shows 1080p video at a price of $300.",
                                   "He found a 2p coin."])
 def test_a_p_that_is_no_pence_stays_off_money(text: str) -> None:

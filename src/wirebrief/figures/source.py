@@ -206,13 +206,20 @@ def _sayings(sent: Span) -> tuple[str | None, list[tuple[Token, Token]]]:
                 return source_name(obj), []
     found = []
     for tok in sent:
-        if tok.pos_ == "VERB" and tok.lemma_ in lexicon.REPORTING:
+        if tok.pos_ == "VERB" and tok.lemma_ in lexicon.REPORTING and not _adds_an_amount(tok):
             subject = _subject(tok)
             if subject is not None and (is_named(subject) or subject.pos_ == "PROPN"
                                         or subject.lemma_.lower() in SOURCE_NOUNS
                                         or subject.lower_ in PRONOUNS):
                 found.append((tok, subject))
     return None, found
+
+
+def _adds_an_amount(verb: Token) -> bool:
+    """'Hextar added 15 sen to RM2.70', 'Van Gisbergen added 18 points': 'add' with an amount for its object says
+    nothing ('he added that …' does)."""
+    return verb.lemma_ == "add" and any(c.dep_ == "dobj" and (c.like_num or any(t.like_num for t in c.children))
+                                        for c in verb.children)
 
 
 def _subject(verb: Token) -> Token | None:

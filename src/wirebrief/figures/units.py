@@ -54,7 +54,7 @@ _WORDS = {
 }
 """Currency names after a number; a plural adds s (or is the same word: yen, markka)."""
 _SUBUNITS = {"cent": ("USD", "0.01"), "pence": ("GBP", "0.01"), "penny": ("GBP", "0.01"),
-             "satoshi": ("BTC", "0.00000001")}
+             "satoshi": ("BTC", "0.00000001"), "sen": ("MYR", "0.01")}
 
 _SAFE_LOWER = ("usd", "eur", "gbp", "rmb", "jpy", "cny", "chf", "aud", "cad", "inr", "btc", "sek")
 """Codes also read in lower case ("20 usd"); the others are English words in lower case (try, cop, ars)."""
@@ -82,11 +82,12 @@ _SUFFIX = re.compile(
     rf"""(?P<sep>\s?)(?:(?P<symbol>{_SYMBOL})(?!\s?\d)
         |M(?P<mcode>{_alternatives(CODES)})\b|(?P<code>{_CODE})(?![A-Za-z\d])
         |-?(?P<word>(?i:{_alternatives(list(_WORDS))}))(?i:e?s)?\b(?!-\w)
-        |-?(?P<sub>(?i:cents?|pence|penny|pennies|satoshis?))\b|(?P<c>c)(?=\s+(?:a|to|per)\b)|(?P<p>p)(?![\w-]))""",
+        |-?(?P<sub>(?i:cents?|pence|penny|pennies|satoshis?)|sen(?!\.))\b|(?P<c>c)(?=\s+(?:a|to|per)\b)|(?P<p>p)(?![\w-]))""",
     re.VERBOSE,
 )
 """A currency right after a number ("10 €", "115USD", "420 million finnish markka", "50 cents", "12-cent", "164p")."""
 _PENCE_WORDS = re.compile(r"\b(?:shares?|stock|traded|trading|FTSE|pence|pound|litre|fare|ticket)\b|£", re.IGNORECASE)
+_RINGGIT = re.compile(r"\bRM\s?\d|\bringgit|\bMYR\b|\bMalaysia", re.IGNORECASE)
 _SCREEN_LINES = re.compile(r"(?<![\d.])(?:240|360|480|576|720|1080|1440|2160|4320)\Z")
 """'164p' is pence in a sentence about prices or shares, unless it counts a screen's lines ('1080p')."""
 _MONEY_WORDS = re.compile(
@@ -151,7 +152,9 @@ def currency_after(text: str, end: int, sentence: str, scaled: bool) -> Currency
             return None
         return Currency("GBP", Decimal("0.01"), m.end())
     sub = (m.group("sub") or "cent").lower()
-    sub = "penny" if sub.startswith("penn") else sub.rstrip("s")
+    if sub == "sen" and not _RINGGIT.search(sentence):
+        return None  # sen are money beside ringgit: 'rose 18 sen to RM23.50'
+    sub = "penny" if sub.startswith("penn") else sub if sub == "sen" else sub.rstrip("s")
     code, factor = _SUBUNITS[sub]
     return Currency(code, Decimal(factor), m.end())
 
