@@ -416,3 +416,10 @@ def test_adding_an_amount_is_no_saying(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Heineken rose 18 sen to RM23.50, Hextar Technologies added 15 sen to RM2.70.")
     assert found["18 sen"].source is None and found["RM2.70"].source is None
     assert figures(pipeline, "Prices rose 5%, the minister added.")["5%"].source == "minister"
+
+
+def test_a_list_that_leaves_out_its_verb_moves_each_name_as_the_first(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Shares of Urban Outfitters and Ross were down 2.3%, Burlington by 2.6% and Foot "
+                              "Locker by 1.1%.")
+    assert (found["2.6%"].change, found["2.6%"].what) == ("down", "Burlington")
+    assert (found["1.1%"].change, found["1.1%"].what) == ("down", "Foot Locker")

@@ -80,6 +80,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     _amounts_as_the_amount_before(doc, candidates, proposals)
     _survey_passages(doc, candidates, proposals)
     _referred_back(doc, candidates, proposals)
+    _gapped(text, candidates, proposals, directions)
     _issued_passages(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
@@ -166,6 +167,25 @@ def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
         else:
             survey = None
         last = n
+
+
+_GAPPED = re.compile(r"(?:,|\band)\s+((?:[A-Z][\w&.'’-]*\s+){1,4})by\s+\Z")
+
+
+def _gapped(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal],
+            directions: dict[int, Direction | None]) -> None:
+    """A list that leaves out its verb: 'Shares of Ross were down 2.3%, Burlington by 2.6% and Foot Locker by 1.1%'
+    — each later name moved as the first figure did, by its own amount, and is what its figure is about."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    for k, m in enumerate(ordered[1:], 1):
+        first = ordered[k - 1]
+        gap = _GAPPED.search(text, max(0, m.start - 60), m.start)
+        if gap is None or first.kind != m.kind or re.search(r"[.;!?]\s", text[first.end:m.start]):
+            continue
+        if (way := directions.get(first.id)) is not None:
+            directions[m.id] = way  # the gapped figure moved as the one before it
+        proposals[m.id] = replace(proposals[m.id], what=gap.group(1).strip(),
+                                  origins={**proposals[m.id].origins, "what": "sentence"})
 
 
 def _issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
