@@ -277,3 +277,13 @@ def test_a_period_agrees_only_with_the_same_time(predicted: str, gold: str | Non
 ])
 def test_a_source_names_its_place_by_any_alias(predicted: str, gold: str, agrees: bool) -> None:
     assert scorers.field_agrees("source", predicted, gold) is agrees
+
+
+@pytest.mark.parametrize(("predicted", "gold", "agrees"), [
+    ("Iraq", "Iraq and Syria", False),  # half of a list of places
+    ("Iraq and Syria", "Iraq and Syria", True),
+    ("Europe and America", "mostly Europe and America", True),
+    ("Anbar province", "Anbar province, Iraq", True),  # a place and the country it is in
+])
+def test_a_place_that_names_part_of_a_list_does_not_agree(predicted: str, gold: str, agrees: bool) -> None:
+    assert scorers.field_agrees("where", predicted, gold) is agrees

@@ -10,6 +10,7 @@ matching); an edge needs the value within tolerance and the same place in the te
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,8 +78,9 @@ _FIELD_KEYS = {"where": lexicon.place_key, "period": lexicon.period_key, "source
 
 
 def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
-    """where/period/source: both empty, or the same content words up to a subset ('Iraq' within 'Iraq and Syria'
-    does not agree; 'US military' within 'US military (CENTCOM)' does). A period's numbers and 'last'/'this'/'next'
+    """where/period/source: both empty, or half their content words or more in common ('Other analysts' =
+    'analysts'; 'US military' = 'US military (CENTCOM)'), but not a place that names part of a list ('Iraq' for
+    'Iraq and Syria'). A period's numbers and 'last'/'this'/'next'
     count: '2004' ≠ '2005' (content words alone dropped them, and any two years agreed)."""
     key = _FIELD_KEYS.get(name, lexicon.content)
     p, g = key(predicted), key(gold)
@@ -86,6 +88,8 @@ def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
         return not p and not g
     if name == "source" and p < g and _named_by(gold or "") <= p:
         return True  # 'Biden' is 'US President Biden': a person or body by the name the gold ends with
+    if name == "where" and p < g and re.search(r"\band\b", gold or "") and not re.search(r"\band\b", predicted or ""):
+        return False  # 'Iraq' names half of 'Iraq and Syria'
     return p == g or (bool(p & g) and len(p & g) / len(p | g) >= 0.5)
 
 
