@@ -152,3 +152,12 @@ def test_apply_never_touches_values_or_spans() -> None:
     assert refusal("ISIS militants killed", f, text) is None
     (out,), _ = apply([f], labels_model(1)(label_1="ISIS militants killed"), text)
     assert (out.value, out.raw, out.span, out.quote) == (f.value, f.raw, f.span, f.quote)
+
+
+@pytest.mark.parametrize("label", ["}", "the", "- ."])
+def test_a_label_that_names_nothing_is_refused(label: str) -> None:
+    f = Figure(value=55, raw="55", unit="minute", what="", qualifier="exact",
+               quote="For 55 minutes we lived with the best.", span=(4, 6), quote_span=(0, 38))
+    assert refusal(label, f, f.quote) == "it names nothing"
+    (out,), warnings = apply([f], labels_model(1)(label_1=label), f.quote)
+    assert out.what == "" and "model" not in out.label_from.values()

@@ -94,13 +94,15 @@ def _paragraph(text: str, f: Figure) -> str:
 
 
 def refusal(label: str, f: Figure, text: str) -> str | None:
-    """Why a model label cannot stand for ``f`` (None: it can): a number in it, a word neither its sentence nor
-    its paragraph says, an event its clause does not name, or none of the events its clause and the rules' label
-    agree on (the killing of seven militants is not 'individuals linked')."""
+    """Why a model label cannot stand for ``f`` (None: it can): a number in it, no word at all, a word neither its
+    sentence nor its paragraph says, an event its clause does not name, or none of the events its clause and the
+    rules' label agree on (the killing of seven militants is not 'individuals linked')."""
     if not label.strip():
         return "it is empty"
     if any(ch.isdigit() for ch in label):
         return "it holds a number"
+    if not any(w not in lexicon.STOP and len(w) > 1 for w in lexicon.words(label)):
+        return "it names nothing"  # '}', 'the', a stray mark of the grammar
     allowed = lexicon.content(_paragraph(text, f)) | lexicon.content(f.quote)
     foreign = sorted(w for w in lexicon.words(label) if w not in lexicon.STOP and len(w) > 1
                      and lexicon.stem(w) not in allowed)
