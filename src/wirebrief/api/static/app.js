@@ -206,9 +206,18 @@ function hover(view, i, on) {
   const mark = view.markOf.get(i);
   if (row) {
     row.classList.toggle("hover", on);
-    if (on) row.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (on) scrollWithin(row.closest(".table-scroll"), row);
   }
   if (mark) mark.classList.toggle("hover", on);
+}
+
+// Bring the row into its pane's view, moving nothing else: scrollIntoView also scrolled the page when the table
+// was wider than its pane, which moved the hovered mark from under the pointer.
+function scrollWithin(box, row) {
+  if (!box) return;
+  const b = box.getBoundingClientRect(), r = row.getBoundingClientRect();
+  if (r.top < b.top) box.scrollTop -= b.top - r.top;
+  else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
 }
 
 function cell(row, text, cls) {
