@@ -150,10 +150,15 @@ _SUBUNITS = {"cent": 0.01, "sen": 0.01, "penny": 0.01, "pence": 0.01, "p": 0.01}
 (CQE's normalized unit for it is 'point'; its surface unit, 'p', says pence)."""
 
 
+def _subunit(gold: dict[str, Any]) -> float | None:
+    """The share of its currency a gold's subunit is, by its normalized unit or its surface one."""
+    return _SUBUNITS.get(gold.get("normalized_unit", ""), _SUBUNITS.get(gold.get("unit", "")))
+
+
 def value_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     low, high = _gold_ends(gold["value"])
-    scale = _SUBUNITS.get(gold.get("normalized_unit", ""), _SUBUNITS.get(gold.get("unit", ""), 1.0))
-    if scale != 1.0 and q.unit in _CURRENCY_NAMES and high is None and q.high is None and _close(q.low, low * scale):
+    scale, single = _subunit(gold), high is None and q.high is None
+    if scale is not None and single and q.unit in _CURRENCY_NAMES and _close(q.low, low * scale):
         return True
     if high is None:
         return q.high is None and _close(q.low, low)
@@ -182,7 +187,7 @@ def _unit_key(name: str) -> str:
 
 def unit_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     ours, theirs = unit_name(q.unit, q.per), gold["normalized_unit"]
-    if (theirs in _SUBUNITS or gold.get("unit") in _SUBUNITS) and q.unit in _CURRENCY_NAMES:
+    if _subunit(gold) is not None and q.unit in _CURRENCY_NAMES:
         return True  # 19 cents read as USD 0.19
     if ours == "-" or theirs in ("-", ""):
         return ours == "-" and theirs in ("-", "", "count")

@@ -86,18 +86,18 @@ def field_agrees(name: str, predicted: str | None, gold: str | None) -> bool:
     p, g = key(predicted), key(gold)
     if not p or not g:
         return not p and not g
-    if name == "source" and p < g and _named_by(gold or "") <= p:
+    if name == "source" and p < g and (named := _named_by(gold or "")) is not None and named <= p:
         return True  # 'Biden' is 'US President Biden': a person or body by the name the gold ends with
     if name == "where" and p < g and re.search(r"\band\b", gold or "") and not re.search(r"\band\b", predicted or ""):
         return False  # 'Iraq' names half of 'Iraq and Syria'
     return p == g or (bool(p & g) and len(p & g) / len(p | g) >= 0.5)
 
 
-def _named_by(source: str) -> set[str]:
-    """The name a source ends with ('US President Biden' → Biden), none when it ends in a common noun ('Labor
+def _named_by(source: str) -> set[str] | None:
+    """The name a source ends with ('US President Biden' → Biden), None when it ends in a common noun ('Labor
     Department', 'cross-party group')."""
     last = source.split()[-1] if source.split() else ""
-    return lexicon.place_key(last) if last[:1].isupper() and last.lower() not in SOURCE_NOUNS else {"\0"}
+    return lexicon.place_key(last) if last[:1].isupper() and last.lower() not in SOURCE_NOUNS else None
 
 
 SCOPE_FIELDS = ("where", "period", "source")

@@ -19,7 +19,7 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
-from wirebrief.figures.parse import memo, number_token, parser, sentence_of, text_of
+from wirebrief.figures.parse import memo, number_token, parser, sentence_of, sentences, text_of
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import SURVEYS, abbreviations, issuer, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
@@ -142,21 +142,27 @@ def _sentence_at(doc: Doc, m: NumberMention) -> int | None:
     return starts[span.sent.start_char] if span is not None and len(span) else None
 
 
+def _by_sentence(doc: Doc, mentions: list[NumberMention]) -> dict[int, list[NumberMention]]:
+    """The mentions grouped by the number of the sentence they are in."""
+    grouped: dict[int, list[NumberMention]] = {}
+    for m in mentions:
+        if (n := _sentence_at(doc, m)) is not None:
+            grouped.setdefault(n, []).append(m)
+    return grouped
+
+
 def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
     """A survey's findings go on past the sentence that attributes them: a share with no source of its own, in the
     sentence right after one whose shares are the survey's, is the survey's too ('The poll … found that 59% wanted
     more technology. The computer was the must-have gadget for most people (75%).'). The passage ends at a sentence
     with no share, or with a share of another source."""
-    by_sentence: dict[int, list[NumberMention]] = {}
-    for m in candidates:
-        if _is_share(m) and not proposals[m.id].not_a_figure and (n := _sentence_at(doc, m)) is not None:
-            by_sentence.setdefault(n, []).append(m)
-    sentences = list(doc.sents)
+    by_sentence = _by_sentence(doc, [m for m in candidates if _is_share(m) and not proposals[m.id].not_a_figure])
+    sents = sentences(doc)
     surveys: set[str] = set()  # sources named in a sentence about a survey: 'The poll … found', 'said the survey'
     survey, last = None, -2
     for n in sorted(by_sentence):
         sources = {source for m in by_sentence[n] if (source := proposals[m.id].source)}
-        if len(sources) == 1 and any(t.lemma_.lower() in SURVEYS for t in sentences[n]):
+        if len(sources) == 1 and any(t.lemma_.lower() in SURVEYS for t in sents[n]):
             surveys |= sources
         if sources:
             survey = next(iter(sources)) if len(sources) == 1 and sources <= surveys else None
@@ -192,17 +198,14 @@ def _issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
     """A passage the article attributes as a whole: after a sentence in which a source issues a document ('CENTCOM
     provided in a statement an update on …'), the figures with no source of their own, in that paragraph and the
     two after it, are the document's source's, until a sentence gives a figure to another source."""
-    by_sentence: dict[int, list[NumberMention]] = {}
-    for m in candidates:
-        if (n := _sentence_at(doc, m)) is not None:
-            by_sentence.setdefault(n, []).append(m)
+    by_sentence = _by_sentence(doc, [m for m in candidates if not proposals[m.id].not_a_figure])
     text, giver, paragraphs_left, end = text_of(doc), None, 0, 0
     origin: Origin = "sentence"
-    for n, sent in enumerate(doc.sents):
+    for n, sent in enumerate(sentences(doc)):
         if "\n" in text[end:sent.start_char]:
             paragraphs_left -= 1
         end = sent.start_char + len(sent.text.rstrip())  # a sentence's span takes the paragraph break after it
-        figures = [m for m in by_sentence.get(n, []) if not proposals[m.id].not_a_figure]
+        figures = by_sentence.get(n, [])
         if (named := issuer(sent)) is not None:
             giver, paragraphs_left, origin = named, 2, "sentence"
         elif giver is None or paragraphs_left < 0 or any(

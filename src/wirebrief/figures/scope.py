@@ -250,15 +250,12 @@ _THIS_PERIOD = re.compile(r"\b(?:during|in|over|for|throughout|within)\s+(?:this
 def period_referred_to(sent: Span, avoid: Sequence[tuple[int, int]]) -> str | None:
     """The period a sentence refers back to ('During this period, 94 missions were executed'): the last date of
     the nearest of the three sentences before it that names one."""
-    if not _THIS_PERIOD.search(sent.text):
-        return None
-    doc, back = sent.doc, 0
-    for earlier in reversed([s for s in doc.sents if s.end <= sent.start]):
-        if (back := back + 1) > 3:
-            break
-        if dates := _dates(earlier, avoid):
-            return _period_text(dates[-1])
-    return None
+    def find() -> str | None:
+        if not _THIS_PERIOD.search(sent.text):
+            return None
+        dated = next((dates for earlier in reversed(before(sent, 3)) if (dates := _dates(earlier, avoid))), None)
+        return _period_text(dated[-1]) if dated else None
+    return memo(sent.doc, ("period referred to", sent.start), find)  # once per sentence, not per figure
 
 
 def _dates_the_saying(date: Span, verb: Token | None) -> bool:

@@ -154,7 +154,7 @@ def currency_after(text: str, end: int, sentence: str, scaled: bool) -> Currency
     sub = (m.group("sub") or "cent").lower()
     if sub == "sen" and not _RINGGIT.search(sentence):
         return None  # sen are money beside ringgit: 'rose 18 sen to RM23.50'
-    sub = "penny" if sub.startswith("penn") else sub if sub == "sen" else sub.rstrip("s")
+    sub = "penny" if sub.startswith("penn") else sub.rstrip("s")
     code, factor = _SUBUNITS[sub]
     return Currency(code, Decimal(factor), m.end())
 
