@@ -286,13 +286,44 @@ def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw
 
 
 @pytest.mark.parametrize(("text", "raw"), [
-    ("They would sit for between 10 and 15 years.", "10"),  # the unit again
-    ("He has been injured for nearly four weeks.", "nearly four"),
+    ("It was done differently 30 years ago.", "30"),  # the unit again
     ("Rival counters say the figure is nearer 12%.", "12%"),  # a word that stands for the number
     ("The proportion stood at 48% in March.", "48%"),
 ])
 def test_a_what_that_names_nothing_but_the_unit_is_left_blank(pipeline: Pipeline, text: str, raw: str) -> None:
     assert not figures(pipeline, text)[raw].what
+
+
+@pytest.mark.parametrize(("text", "raw", "what"), [
+    ("They would sit for between 10 and 15 years.", "10", "sit"),  # what the verb says lasted it
+    ("He has been injured for nearly four weeks.", "nearly four", "injured"),
+    ("The striker has been out of action for two months.", "two", "striker out of action"),  # a state it holds
+    ("The rest of the payment is to follow within 90 days.", "90", "rest of payment follow"),
+    ("The partners ended their five-year alliance.", "five", "partners alliance"),  # what it modifies
+    ("The Treasury will sell a 30-year bond.", "30", "Treasury bond"),
+    ("Schools must offer up to three hours of extra sport a week.", "up to three", "Schools extra sport"),  # of
+])
+def test_a_duration_is_the_length_of_what_lasts_it(pipeline: Pipeline, text: str, raw: str, what: str) -> None:
+    assert figures(pipeline, text)[raw].what == what
+
+
+@pytest.mark.parametrize(("text", "raw", "what"), [
+    ("Some 69% of over-55s say they always vote, compared with just 17% of students.", "17%", "students vote"),
+    ("About 460 cars have been stolen this year compared with 63 last year.", "63", "cars stolen"),
+])
+def test_a_compared_figure_counts_the_event_of_the_one_it_is_compared_with(
+        pipeline: Pipeline, text: str, raw: str, what: str) -> None:
+    assert figures(pipeline, text)[raw].what == what
+
+
+def test_a_compared_figure_keeps_an_event_of_its_own(pipeline: Pipeline) -> None:
+    what = figures(pipeline, "Sales rose 5% this year, versus a 3% fall in costs.")["3%"].what or ""
+    assert "fall" in what and "rose" not in what
+
+
+def test_a_number_before_a_date_phrase_does_not_count_its_time_word(pipeline: Pipeline) -> None:
+    assert figures(pipeline, "About 460 cars have been stolen this year compared with 63 last year.")["63"].unit \
+        == "car"
 
 
 def test_a_what_that_names_the_thing_is_kept(pipeline: Pipeline) -> None:

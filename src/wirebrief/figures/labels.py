@@ -23,12 +23,11 @@ from wirebrief.figures.parse import memo, number_token, parser, sentence_of, sen
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import SURVEYS, abbreviations, issuer, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
-from wirebrief.figures.what import ANAPHORS, GENERIC, market_name, what_of, with_reported, with_subject
+from wirebrief.figures.what import ANAPHORS, GENERIC, TIME_NOUNS, market_name, what_of, with_reported, with_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-_TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
 
 
 _PLAIN_PREPS = {"in", "on", "during", "since", "per", "by", "for", "after", "before", "until", "within", "around"}
@@ -80,6 +79,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     _amounts_as_the_amount_before(doc, candidates, proposals)
     _survey_passages(doc, candidates, proposals)
     _referred_back(doc, candidates, proposals)
+    _compared(text, candidates, proposals)
     _gapped(text, candidates, proposals, directions)
     _issued_passages(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
@@ -219,6 +219,35 @@ def _issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[
                 proposals[m.id] = replace(p, source=giver, origins={**p.origins, "source": origin})
 
 
+_COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|as\s+against|versus|vs\.?)(?=\s)", re.IGNORECASE)
+
+
+def _compared(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A figure the sentence compares with an earlier one counts the same event: '69% of over-55s say they always
+    vote … compared with just 17% of 18 to 24 year olds' → 'year olds vote general election'; '460 vehicles have
+    been stolen … compared with 63' → 'vehicles stolen'. Only a figure whose own label names no event takes the
+    earlier one's event and what follows it; one with no label takes the earlier label whole."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    for k, m in enumerate(ordered):
+        p = proposals[m.id]
+        if p.not_a_figure or lexicon.events(p.what):
+            continue
+        for first in reversed(ordered[:k]):
+            between = text[first.end:m.start]
+            if re.search(r"[.;!?]\s", between):
+                break
+            if first.kind != m.kind or not _COMPARED.search(between) or proposals[first.id].not_a_figure:
+                continue
+            said = (proposals[first.id].what or "").split()
+            at = next((i for i, w in enumerate(said) if lexicon.events(w)), None)
+            tail = said[at:] if at is not None else (said if p.what is None else [])
+            have = {w.lower() for w in (p.what or "").split()}
+            if tail:
+                what = " ".join([*(p.what or "").split(), *(w for w in tail if w.lower() not in have)][:8])
+                proposals[m.id] = replace(p, what=what, origins={**p.origins, "what": "sentence"})
+            break
+
+
 def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
     """'Other stat gatherers say the figure is closer to 15%': the figure is what the last figure of the same kind
     before it, in its sentence or the one before, is about (Firefox's market share)."""
@@ -296,7 +325,7 @@ def _says_nothing(what: str, unit: str | None) -> bool:
     """A what that names nothing the unit does not: 'years' on '12 to 14 years', 'the figure', 'the proportion'.
     An editor is better served by a blank cell than by the unit again."""
     said = {lexicon.singular(w) for w in lexicon.words(what)} - {"the", "a", "an", "of", "this", "that"}
-    duration = {lexicon.singular(unit)} & _TIME_NOUNS if unit else set()
+    duration = {lexicon.singular(unit)} & TIME_NOUNS if unit else set()
     return bool(said) and said <= _NO_THING | duration
 
 
@@ -356,6 +385,9 @@ def _is_rank(number: Token) -> bool:
     return number.head.lower_ in ("number", "no", "no.") and number.head.i == number.i - 1
 
 
+_DATING = {"last", "this", "next"}
+
+
 def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None]:
     """The noun the number counts: its head ('18 operatives'), the object of 'of' ('18 of the fighters'), and
     for 'others' / 'more' the noun counted before it in the sentence; and the number's own noun, where its
@@ -375,6 +407,9 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
                 noun = next((c for c in child.children if c.dep_ == "pobj"), None)
     if noun is None and number.dep_ in ("nsubj", "nsubjpass", "dobj"):
         noun = _noun_after(number, span)
+    if noun is not None and noun.lemma_.lower() in TIME_NOUNS and any(
+            t.lower_ in _DATING for t in number.doc[number.i + 1:noun.i]):
+        noun = None  # '63 last year' is 63 of something, last year: the parse makes the year its noun
     bare = noun is None and not any(t.pos_ in ("SYM",) or t.lower_ in ("%", "percent", "cent") for t in span) \
         and (number.dep_ != "pobj" or number.head.lower_ not in _PLAIN_PREPS)
     generic = noun is not None and noun.lemma_.lower() in GENERIC and noun.i > number.i
@@ -384,7 +419,7 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
         named = [t for t in sentence_of(number) if t.i < number.i and t.dep_ == "pobj" and t.pos_ == "NOUN"
                  and t.head.lower_ == "of" and t.head.head.lemma_.lower() in GENERIC]
         counted = [t.head for t in sentence_of(number) if t.i < t.head.i < number.i and t.dep_ == "nummod"
-                   and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in ANAPHORS | GENERIC | _TIME_NOUNS
+                   and t.head.pos_ == "NOUN" and t.head.lemma_.lower() not in ANAPHORS | GENERIC | TIME_NOUNS
                    and t.head.lower_ not in SCALES]  # the 'm' of '£30m' counts nothing
         earlier = named or counted
         return (max(earlier, key=lambda t: t.i) if earlier else noun), noun

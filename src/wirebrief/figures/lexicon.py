@@ -61,6 +61,8 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "vote": ("vote", "votes", "voted", "ballot", "ballots"),
     "win": ("win", "won", "wins", "victory", "victories"),
     "score": ("scored", "score", "goal", "goals"),
+    "steal": ("stolen", "steal", "stole", "theft", "thefts"),
+    "owe": ("owe", "owed", "owes", "owing", "debt", "debts"),
 }
 """Words that carry the event of a figure. Figures of different groups are different facts: killed ≠ detained ≠
 injured; revenue ≠ profit; a rise is not a fall."""

@@ -24,6 +24,9 @@ GENERIC = {"figure", "number", "total", "level", "tally", "count", "estimate", "
 """Nouns that stand for a number, not a thing: 'the 169,000 figure', 'the number of jobs'."""
 
 
+TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
+
+
 ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
 
 
@@ -174,7 +177,10 @@ def _possessed(noun: Token) -> str:
 
 def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) -> str | None:
     """The counted noun phrase and the event that governs it: 'ISIS operatives elimination', 'vehicles
-    recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'."""
+    recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'; for a
+    duration what lasts it: 'a five-year alliance' → 'alliance'."""
+    if noun is not None and noun.lemma_.lower() in TIME_NOUNS and (lasting := _lasting(noun)):
+        return lasting
     if noun is not None and (phrase := meaningful(noun_phrase(noun))):
         parts = [phrase]
         event = _event(own if own is not None else number, span) or next(
@@ -187,6 +193,31 @@ def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) ->
         if words := meaningful(found):
             return words
     return None
+
+
+_DURING = {"for", "within", "over", "after"}
+
+
+def _lasting(time: Token) -> str | None:
+    """What a duration is the length of: what it modifies ('a five-year alliance', 'a new three year funding
+    programme'), what it is of ('three hours of extra sport'), or what a verb says lasted it ('would serve for 12
+    years', 'to follow within 90 days', 'has been out of action for nearly three months')."""
+    of = next((c for c in time.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of is not None else None
+    if obj is not None:
+        return meaningful(noun_phrase(obj))
+    head = time.head
+    if time.dep_ in ("compound", "nmod", "amod", "npadvmod") and head.pos_ == "NOUN" and head.i > time.i:
+        return meaningful(" ".join(w for w in noun_phrase(head).split() if w.lower() != time.lower_))
+    if time.dep_ != "pobj" or head.lower_ not in _DURING or head.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = head.head
+    if verb.lemma_ not in LIGHT_VERBS:
+        return verb_words(verb)
+    state = next((c for c in verb.children if c.dep_ in ("prep", "acomp") and c.i > verb.i
+                  and c.i < head.i and c.lower_ not in _DURING), None)
+    return str(time.doc[state.i:state.right_edge.i + 1].text) if state is not None and \
+        state.right_edge.i - state.i <= 3 else None
 
 
 _NUMBER_WORDS = re.compile(r"^(?:[%$€£¥]|per|cent|percent|m|bn|k|million|billion|trillion|thousand|[\d.,]+\w*)$",
