@@ -280,6 +280,10 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
     ("The firm restructured in 2019, cutting its workforce to 800.", "800", "2019"),
     ("Its market share is now about 12%.", "about 12%", "now"),
     ("The film has so far taken $30m.", "$30m", "so far"),
+    ("Its shares rose 4.5% by 0900 GMT, having shot up 7% in early trading.", "4.5%", "by 0900 GMT"),  # market day
+    ("Its shares rose 4.5% by 0900 GMT, having shot up 7% in early trading.", "7%", "early trading"),
+    ("Shares of the retailer rose about 1.5% in premarket trading.", "about 1.5%", "premarket trading"),
+    ("The index closed 45 points higher at 7,425 on Friday.", "7,425", "Friday"),
 ])
 def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period

@@ -283,8 +283,22 @@ def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
                 found.append(e)
             elif (date := _before_the_figure(e, inside[0][0])) is not None:
                 found.append(date)
-        return found
+        return sorted(found + _sessions(sent, found), key=lambda e: e.start)
     return memo(sent.doc, ("dates", sent.start, sent.end), make)
+
+
+_SESSION = re.compile(
+    r"\b(?:(?:early|late|mid|midday|mid-morning|late-morning|morning|afternoon|evening|lunchtime|overnight|opening|"
+    r"closing|premarket|pre-market|after-hours|late morning|early afternoon|Asian|European|US|London|New York)\s+"
+    r"(?:trading|trade|dealings|deals)|\d{4}\s+GMT|\d{1,2}[.:]\d{2}\s+(?:GMT|BST|EST|EDT|ET))\b")
+"""A time of the market day ('in early trading', 'by late morning trading', 'by 0900 GMT'): the period of a price or
+a move, which the parser does not read as a date."""
+
+
+def _sessions(sent: Span, dates: list[Span]) -> list[Span]:
+    spans = [sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+             for m in _SESSION.finditer(sent.text)]
+    return [s for s in spans if s is not None and not any(d.start <= s.start < d.end for d in dates)]
 
 
 _SPAN_OF_TIME = re.compile(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final)\s+\S+\s+"
