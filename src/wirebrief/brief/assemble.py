@@ -12,8 +12,8 @@ from wirebrief.brief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
 from wirebrief.figures import lexicon
 from wirebrief.figures.candidates import tidy, unverified_numbers
 from wirebrief.figures.claims import Claims, fact_words
-from wirebrief.figures.labels import Proposal
 from wirebrief.figures.mention import NumberMention
+from wirebrief.figures.proposal import Proposal
 from wirebrief.text.injection import instruction_spans
 from wirebrief.text.redact import clean_line
 from wirebrief.text.sentences import sentence_at, sentence_spans

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
-from wirebrief.figures.parse import memo, number_token, parser, sentence_of, sentences, text_of
+from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
+from wirebrief.figures.passages import issued_passages, survey_passages
+from wirebrief.figures.proposal import Proposal, is_share, sentence_at
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
-from wirebrief.figures.source import SURVEYS, abbreviations, issuer, name_key, source_of
+from wirebrief.figures.source import abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, TIME_NOUNS, market_name, what_of, with_reported, with_subject
 
@@ -35,32 +37,6 @@ _PLAIN_PREPS = {"in", "on", "during", "since", "per", "by", "for", "after", "bef
 'rose to 139,000', 'from 350 to 400', 'compared with between 100 million and 118 million'."""
 
 
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """Labels for one candidate, each None when the text does not say."""
-
-    unit: str | None
-    what: str | None
-    where: str | None
-    period: str | None
-    source: str | None
-    not_a_figure: bool = False
-    """The parse shows the number is part of a name ('Halo 2', 'Kurdistan 24') or a year ('the 1999 agreement'), not
-    a figure (what the words alone show, the finder knows: 'Chapter 11', '2005 model years', 'the 10,000m
-    champion')."""
-    change: Direction | None = None
-    baseline: float | None = None
-    not_a_range: bool = False
-    """'from 350 to 400' after 'increase' is a change (400 from 350), not a range."""
-    origins: dict[str, Origin] = field(default_factory=dict)
-    """Where each filled label came from: sentence, context (the paragraph that scopes it), article."""
-    per: str | None = None
-    """What a rate is per, when the words right after the amount or its noun say: '$52 a barrel' → 'barrel'."""
-    refers_back: bool = False
-    """The figure is named only by a word that stands for a number ('the figure is closer to 15%', 'the proportion
-    was 62%'): it is what an earlier figure of its kind is about."""
 
 
 def propose(text: str, candidates: list[NumberMention], mentions: Sequence[NumberMention] = ()) -> dict[
@@ -77,11 +53,11 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     proposals = {m.id: _proposal(doc, m, scope, numbers, directions) for m in candidates}
     _conversions_as_converted(text, candidates, proposals)
     _amounts_as_the_amount_before(doc, candidates, proposals)
-    _survey_passages(doc, candidates, proposals)
+    survey_passages(doc, candidates, proposals)
     _referred_back(doc, candidates, proposals)
     _compared(text, candidates, proposals)
     _gapped(text, candidates, proposals, directions)
-    _issued_passages(doc, candidates, proposals)
+    issued_passages(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()
@@ -131,48 +107,8 @@ def _amounts_as_the_amount_before(doc: Doc, candidates: list[NumberMention], pro
         if before.kind != "money" or m.kind != "count" or m.unit or proposals[m.id].unit \
                 or not _SCALED.fullmatch(m.raw) or not proposals[before.id].unit:
             continue
-        if (at := _sentence_at(doc, m)) is not None and at == _sentence_at(doc, before):
+        if (at := sentence_at(doc, m)) is not None and at == sentence_at(doc, before):
             proposals[m.id] = replace(proposals[m.id], unit=proposals[before.id].unit)
-
-
-def _sentence_at(doc: Doc, m: NumberMention) -> int | None:
-    """The number of the sentence a mention is in (None: the parse has no token there)."""
-    starts = memo(doc, "sentence starts", lambda: {s.start_char: n for n, s in enumerate(doc.sents)})
-    span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    return starts[span.sent.start_char] if span is not None and len(span) else None
-
-
-def _by_sentence(doc: Doc, mentions: list[NumberMention]) -> dict[int, list[NumberMention]]:
-    """The mentions grouped by the number of the sentence they are in."""
-    grouped: dict[int, list[NumberMention]] = {}
-    for m in mentions:
-        if (n := _sentence_at(doc, m)) is not None:
-            grouped.setdefault(n, []).append(m)
-    return grouped
-
-
-def _survey_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
-    """A survey's findings go on past the sentence that attributes them: a share with no source of its own, in the
-    sentence right after one whose shares are the survey's, is the survey's too ('The poll … found that 59% wanted
-    more technology. The computer was the must-have gadget for most people (75%).'). The passage ends at a sentence
-    with no share, or with a share of another source."""
-    by_sentence = _by_sentence(doc, [m for m in candidates if _is_share(m) and not proposals[m.id].not_a_figure])
-    sents = sentences(doc)
-    surveys: set[str] = set()  # sources named in a sentence about a survey: 'The poll … found', 'said the survey'
-    survey, last = None, -2
-    for n in sorted(by_sentence):
-        sources = {source for m in by_sentence[n] if (source := proposals[m.id].source)}
-        if len(sources) == 1 and any(t.lemma_.lower() in SURVEYS for t in sents[n]):
-            surveys |= sources
-        if sources:
-            survey = next(iter(sources)) if len(sources) == 1 and sources <= surveys else None
-        elif survey is not None and n == last + 1:
-            for m in by_sentence[n]:
-                p = proposals[m.id]
-                proposals[m.id] = replace(p, source=survey, origins={**p.origins, "source": "context"})
-        else:
-            survey = None
-        last = n
 
 
 _GAPPED = re.compile(r"(?:,|\band)\s+((?:[A-Z][\w&.'’-]*\s+){1,4})by\s+\Z")
@@ -192,31 +128,6 @@ def _gapped(text: str, candidates: list[NumberMention], proposals: dict[int, Pro
             directions[m.id] = way  # the gapped figure moved as the one before it
         proposals[m.id] = replace(proposals[m.id], what=gap.group(1).strip(),
                                   origins={**proposals[m.id].origins, "what": "sentence"})
-
-
-def _issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
-    """A passage the article attributes as a whole: after a sentence in which a source issues a document ('CENTCOM
-    provided in a statement an update on …'), the figures with no source of their own, in that paragraph and the
-    two after it, are the document's source's, until a sentence gives a figure to another source."""
-    by_sentence = _by_sentence(doc, [m for m in candidates if not proposals[m.id].not_a_figure])
-    text, giver, paragraphs_left, end = text_of(doc), None, 0, 0
-    origin: Origin = "sentence"
-    for n, sent in enumerate(sentences(doc)):
-        if "\n" in text[end:sent.start_char]:
-            paragraphs_left -= 1
-        end = sent.start_char + len(sent.text.rstrip())  # a sentence's span takes the paragraph break after it
-        figures = by_sentence.get(n, [])
-        if (named := issuer(sent)) is not None:
-            giver, paragraphs_left, origin = named, 2, "sentence"
-        elif giver is None or paragraphs_left < 0 or any(
-                proposals[m.id].source not in (None, giver) for m in figures):
-            giver = None
-            continue
-        else:
-            origin = "context"
-        for m in figures:
-            if (p := proposals[m.id]).source is None:
-                proposals[m.id] = replace(p, source=giver, origins={**p.origins, "source": origin})
 
 
 _COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|as\s+against|versus|vs\.?)(?=\s)", re.IGNORECASE)
@@ -253,19 +164,15 @@ def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[in
     before it, in its sentence or the one before, is about (Firefox's market share)."""
     ordered = sorted(candidates, key=lambda c: c.start)
     for k, m in enumerate(ordered):
-        if not proposals[m.id].refers_back or (at := _sentence_at(doc, m)) is None:
+        if not proposals[m.id].refers_back or (at := sentence_at(doc, m)) is None:
             continue
         for b in reversed(ordered[:k]):
-            if (was := _sentence_at(doc, b)) is None or at - was > 1:
+            if (was := sentence_at(doc, b)) is None or at - was > 1:
                 break
             if b.kind == m.kind and proposals[b.id].what and not proposals[b.id].not_a_figure:
                 p = proposals[m.id]
                 proposals[m.id] = replace(p, what=proposals[b.id].what, origins={**p.origins, "what": "context"})
                 break
-
-
-def _is_share(m: NumberMention) -> bool:
-    return m.kind in ("percent", "ratio") or 0 < m.value < 1
 
 
 def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int, int]],
@@ -301,7 +208,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     period = period_of(sent, span, numbers)
     referred = period is None and (period := period_referred_to(sent, numbers)) is not None  # 'During this period'
     period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
-    source, source_from = source_of(sent, number, share=_is_share(m))
+    source, source_from = source_of(sent, number, share=is_share(m))
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "context" if referred else "sentence"),
                                                         ("source", source, source_from)) if v and o}
