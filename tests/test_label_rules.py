@@ -458,3 +458,16 @@ def test_a_list_that_leaves_out_its_verb_moves_each_name_as_the_first(pipeline: 
                               "Locker by 1.1%.")
     assert (found["2.6%"].change, found["2.6%"].what) == ("down", "Burlington")
     assert (found["1.1%"].change, found["1.1%"].what) == ("down", "Foot Locker")
+
+
+def test_a_report_that_goes_on_with_it_said_keeps_its_period(pipeline: Pipeline) -> None:
+    text = ("In 2023 the airline carried 41 million passengers, the company said. "
+            "It flew 250,000 flights, it said, up from 210,000.")
+    found = figures(pipeline, text)
+    assert found["250,000"].period == "2023" and found["250,000"].label_from["period"] == "context"
+
+
+def test_a_report_that_goes_on_takes_no_period_from_another_source(pipeline: Pipeline) -> None:
+    text = ("In 2023 the airline carried 41 million passengers, the company said. "
+            "Rivals flew 250,000 flights, the regulator said.")
+    assert figures(pipeline, text)["250,000"].period is None

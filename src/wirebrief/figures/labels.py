@@ -20,7 +20,7 @@ from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
-from wirebrief.figures.passages import issued_passages, survey_passages
+from wirebrief.figures.passages import issued_passages, reported_on, survey_passages
 from wirebrief.figures.proposal import Proposal, is_share, sentence_at
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import abbreviations, name_key, source_of
@@ -58,6 +58,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     _compared(text, candidates, proposals)
     _gapped(text, candidates, proposals, directions)
     issued_passages(doc, candidates, proposals)
+    reported_on(doc, candidates, proposals)
     ranges = {c.id: c.range_id for c in candidates}
     for name in ("per", "period", "unit", "what"):  # '$62 to $68 a share', 'four to five thousand people
         shared = {ranges[i]: getattr(p, name) for i, p in proposals.items()

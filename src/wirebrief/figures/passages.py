@@ -7,10 +7,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures.mention import NumberMention
-from wirebrief.figures.parse import sentences, text_of
+from wirebrief.figures.parse import PRONOUNS, sentences, text_of
 from wirebrief.figures.proposal import Proposal, by_sentence, is_share
 from wirebrief.figures.scope import Origin
-from wirebrief.figures.source import SURVEYS, issuer
+from wirebrief.figures.source import SURVEYS, attribution, issuer
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -63,3 +63,23 @@ def issued_passages(doc: Doc, candidates: list[NumberMention], proposals: dict[i
         for m in figures:
             if (p := proposals[m.id]).source is None:
                 proposals[m.id] = replace(p, source=giver, origins={**p.origins, "source": origin})
+
+
+def reported_on(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A report that goes on with a pronoun ('In the first half of 2024, … 44 ISIS elements killed, CENTCOM said.
+    Eight senior ISIS leaders were killed …, it said'): the figures with no period of their own take the period
+    all the figures of the sentence before share, when that sentence's source is theirs."""
+    grouped = by_sentence(doc, [m for m in candidates if not proposals[m.id].not_a_figure])
+    sents = sentences(doc)
+    for n, figures in grouped.items():
+        said = attribution(sents[n])
+        before = grouped.get(n - 1, [])
+        if said is None or said.lower() not in PRONOUNS or not before:
+            continue
+        periods = {proposals[m.id].period for m in before}
+        sources = {proposals[m.id].source for m in [*before, *figures]}
+        if len(periods) != 1 or None in periods or len(sources) != 1 or None in sources:
+            continue
+        for m in figures:
+            if (p := proposals[m.id]).period is None:
+                proposals[m.id] = replace(p, period=next(iter(periods)), origins={**p.origins, "period": "context"})
