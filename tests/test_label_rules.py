@@ -471,3 +471,16 @@ def test_a_report_that_goes_on_takes_no_period_from_another_source(pipeline: Pip
     text = ("In 2023 the airline carried 41 million passengers, the company said. "
             "Rivals flew 250,000 flights, the regulator said.")
     assert figures(pipeline, text)["250,000"].period is None
+
+
+@pytest.mark.parametrize("text", [
+    "Both new releases failed to make it into the top 10, debuting at number 11.",
+    "Roddick survived to reach the last eight of the SAP Open.",
+    "The side has slipped towards the bottom three during a poor run.",
+])
+def test_a_band_of_places_in_a_ranking_is_no_figure(pipeline: Pipeline, text: str) -> None:
+    assert not {"10", "eight", "three"} & set(figures(pipeline, text))
+
+
+def test_the_last_few_of_something_counted_is_a_figure(pipeline: Pipeline) -> None:
+    assert figures(pipeline, "The last 92 hereditaries would go.")["92"].unit == "people"

@@ -185,6 +185,9 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if _in_name(number, m) or _is_year(number, m):
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
+    banded = _BAND_OF_RANKS.search(text_of(doc), max(0, m.start - 12), m.start)
+    if banded and not m.unit and (noun is None or noun.pos_ == "PROPN" or noun.i < number.i):
+        return Proposal(m.unit, None, None, None, None, not_a_figure=True)  # 'into the top 10', 'the last eight of'
     unit = m.unit or (_unit_of(noun) if noun is not None else None)
     if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
         unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
@@ -287,6 +290,11 @@ def _is_year(number: Token, m: NumberMention) -> bool:
         return False
     head = number.head
     return number.dep_ in ("nummod", "compound", "amod") and head.i > number.i and head.tag_ in ("NN", "NNP")
+
+
+_BAND_OF_RANKS = re.compile(r"\bthe\s+(?:top|bottom|last)\s+\Z", re.IGNORECASE)
+"""'the top 10', 'the bottom three', 'the last eight' with nothing counted: a band of places in a ranking or a
+stage of a contest, not a figure ('the last 92 hereditaries' counts the peers)."""
 
 
 def _is_rank(number: Token) -> bool:
