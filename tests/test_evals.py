@@ -287,3 +287,17 @@ def test_a_source_names_its_place_by_any_alias(predicted: str, gold: str, agrees
 ])
 def test_a_place_that_names_part_of_a_list_does_not_agree(predicted: str, gold: str, agrees: bool) -> None:
     assert scorers.field_agrees("where", predicted, gold) is agrees
+
+
+@pytest.mark.parametrize(("predicted", "gold", "agrees"), [
+    ("hole", "security hole", True),  # a counted noun by its head, as NewsQuant's scorer compares them
+    ("venture", "joint venture", True),
+    ("piece", "piece of baggage", True),
+    ("point", "basis points", False),  # a measure's modifier makes another unit
+    ("mile", "sq mile", False),
+    ("point", "percentage points", False),
+    ("vehicle", "pickup", False),
+    ("hole", None, False),
+])
+def test_a_counted_noun_agrees_by_its_head(predicted: str, gold: str | None, agrees: bool) -> None:
+    assert scorers.unit_agrees(predicted, gold) is agrees

@@ -50,8 +50,28 @@ def value_tier(predicted: float, gold: GoldFigure) -> str | None:
 
 
 def unit_agrees(predicted: str | None, gold: str | None) -> bool:
-    """Normalized units are equal (singular stem, ISO currency, percent; ``people`` = any persons noun)."""
-    return lexicon.unit_key(predicted) == lexicon.unit_key(gold)
+    """Normalized units are equal (singular stem, ISO currency, percent; ``people`` = any persons noun), or two
+    counted nouns have one head, as NewsQuant's scorer compares them ('hole' = 'security hole', 'piece' = 'piece
+    of baggage'; a measure keeps its whole name: 'basis point' ≠ 'point')."""
+    p, g = lexicon.unit_key(predicted), lexicon.unit_key(gold)
+    return p == g or p is not None and g is not None and _counted(predicted) and _counted(gold) and _head(p) == _head(g)
+
+
+_MEASURES = {lexicon.stem(w) for w in (
+    "point", "mile", "foot", "feet", "ft", "metre", "meter", "m", "km", "yard", "inch", "acre", "hectare", "tonne",
+    "ton", "barrel", "gallon", "litre", "degree", "second", "minute", "hour", "day", "week", "month", "year")}
+"""Heads of measures whose modifier makes another unit ('basis point', 'square mile', 'light year')."""
+
+
+def _counted(unit: str | None) -> bool:
+    """A counted noun, not money, a percentage or a measure."""
+    key = lexicon.unit_key(unit)
+    return key == " ".join(lexicon.stem(w) for w in (unit or "").lower().replace("-", " ").split()) and \
+        _head(key) not in _MEASURES
+
+
+def _head(key: str) -> str:
+    return key.split(" of ")[0].split()[-1]
 
 
 def what_agrees(predicted: str | None, gold: str | None, *, complete: bool = False) -> bool:
