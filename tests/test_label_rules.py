@@ -484,3 +484,13 @@ def test_a_band_of_places_in_a_ranking_is_no_figure(pipeline: Pipeline, text: st
 
 def test_the_last_few_of_something_counted_is_a_figure(pipeline: Pipeline) -> None:
     assert figures(pipeline, "The last 92 hereditaries would go.")["92"].unit == "people"
+
+
+@pytest.mark.parametrize(("text", "raw", "what"), [
+    ("Xstrata made a hostile 7.4bn Australian dollar ($5.8bn; £3bn) bid for the miner.", "7.4bn Australian dollar",
+     "bid"),
+    ("Xstrata made a hostile 7.4bn Australian dollar ($5.8bn; £3bn) bid for the miner.", "£3bn", "bid"),
+    ("The firm won a €500m ($550m) defence contract on Monday.", "€500m", "defence contract"),
+])
+def test_an_amount_measures_the_noun_past_its_conversion(pipeline: Pipeline, text: str, raw: str, what: str) -> None:
+    assert figures(pipeline, text)[raw].what == what

@@ -19,7 +19,7 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
-from wirebrief.figures.parse import number_token, parser, sentence_of, text_of
+from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
 from wirebrief.figures.passages import issued_passages, reported_on, survey_passages
 from wirebrief.figures.proposal import Proposal, is_share, sentence_at
 from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
@@ -194,6 +194,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     what = with_subject(with_reported(what_of(number, noun, own, span), number, span), number, span)
     if not what and m.kind == "percent":
         what = market_name(text_of(doc), m)
+    if m.kind == "money" and (bracketed := _noun_past_conversion(doc, m)) is not None:
+        what = bracketed
     refers_back = False
     if _is_age(text_of(doc), m, noun):
         unit, what = "year", "age"
@@ -217,6 +219,22 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
                                                         ("period", period, "context" if referred else "sentence"),
                                                         ("source", source, source_from)) if v and o}
     return Proposal(unit, what, where, period, source, origins=origins, per=per, refers_back=refers_back)
+
+
+_CONVERSION_AFTER = re.compile(r"\s*\([^()]{1,40}\)\s*")
+
+
+def _noun_past_conversion(doc: Doc, m: NumberMention) -> str | None:
+    """What an amount modifies past the conversion in brackets the parser cannot read across: 'a hostile 7.4bn
+    Australian dollar ($5.8bn; £3bn) bid' → 'bid', 'a €500m ($550m) contract' → 'contract'."""
+    bracket = _CONVERSION_AFTER.match(text_of(doc), m.end)
+    span = doc.char_span(bracket.end(), bracket.end() + 1, alignment_mode="expand") if bracket else None
+    if span is None or not len(span):
+        return None
+    noun = span[0]
+    while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.i - noun.i <= 2:
+        noun = noun.head
+    return noun_phrase(noun) if noun.tag_ in ("NN", "NNS") and not noun.like_num else None
 
 
 _INDEXES = {"index", "dow", "nasdaq", "ftse", "nikkei", "dax", "cac", "stoxx", "kospi", "sensex", "topix", "tsx",
