@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +62,13 @@ def load_cases(directory: Path, select: list[str] | None = None) -> list[GoldCas
     return cases
 
 
+def _occurrences(raw: str) -> re.Pattern[str]:
+    """Where ``raw`` is written as a number of its own: '7%' is not the end of '47%', nor '2' the end of '12'."""
+    before = r"(?<![\w.,])" if raw[:1].isalnum() else ""
+    after = r"(?![\d])" if raw[-1:].isdigit() else ""
+    return re.compile(f"{before}{re.escape(raw)}{after}")
+
+
 def place_spans(data: dict[str, Any], text: str) -> list[str]:
     """Fill each figure's missing ``span`` from its ``quote`` and ``raw`` (``nth``: which occurrence of raw in the
     quote, from 0) and check every figure against the normalized ``text``. Returns the problems found."""
@@ -73,9 +81,9 @@ def place_spans(data: dict[str, Any], text: str) -> list[str]:
             problems.append(f"{where}: quote not in the normalized text")
             continue
         if f.get("span") is None:
-            pos, nth = -1, int(f.pop("nth", 0))
-            for _ in range(nth + 1):
-                pos = quote.find(raw, pos + 1)
+            nth = int(f.pop("nth", 0))
+            found = [m.start() for m in _occurrences(raw).finditer(quote)]
+            pos = found[nth] if nth < len(found) else -1
             if pos < 0:
                 problems.append(f"{where}: raw not in its quote")
                 continue
@@ -84,6 +92,8 @@ def place_spans(data: dict[str, Any], text: str) -> list[str]:
         start, end = f["span"]
         if text[start:end] != raw:
             problems.append(f"{where}: span {start}-{end} holds {text[start:end]!r}")
+        elif f.get("status") != "ignore" and _occurrences(raw).match(text, start) is None:
+            problems.append(f"{where}: span {start}-{end} is inside a longer number {text[max(0, start - 3):end]!r}")
     for key in ("figures", "key_facts"):
         if key not in data:
             problems.append(f"no {key!r}")
