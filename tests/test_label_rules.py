@@ -494,3 +494,12 @@ def test_the_last_few_of_something_counted_is_a_figure(pipeline: Pipeline) -> No
 ])
 def test_an_amount_measures_the_noun_past_its_conversion(pipeline: Pipeline, text: str, raw: str, what: str) -> None:
     assert figures(pipeline, text)[raw].what == what
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("On Thursday night, Prince Charles, 56, and Mrs Parker Bowles, 57, hosted a dinner.", "57"),
+    ("It is the 12th time in 13 appearances that Agassi, now 34, has progressed.", "34"),
+])
+def test_an_age_beside_a_name_is_an_age(pipeline: Pipeline, text: str, raw: str) -> None:
+    f = figures(pipeline, text)[raw]
+    assert (f.unit, f.what) == ("year", "age")

@@ -290,13 +290,19 @@ def _in_name(number: Token, m: NumberMention) -> bool:
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
 
 
+_AGE_APPOSED = re.compile(r"[,(]\s*(?:now|aged)\s+\Z", re.IGNORECASE)
+
+
 _AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
 
 
 def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
     """A person's age: 'the 31-year-old Dane', 'at the age of 87', 'aged 18', 'Agassi, now 34'."""
-    if m.raw.lower().endswith(("year-old", "years old", "year old")) or _AGE_AFTER.match(text, m.end):
-        return True
+    if m.kind == "age" or m.raw.lower().endswith(("year-old", "years old", "year old")) or \
+            _AGE_AFTER.match(text, m.end):
+        return True  # the finder's ages: 'Prince Charles, 56, and …'
+    if _AGE_APPOSED.search(text, max(0, m.start - 12), m.start) and text[m.end:m.end + 1] in (",", ")"):
+        return True  # 'Agassi, now 34, has progressed': whatever noun the parse hangs it on
     return noun is None and m.unit is None and bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start))
 
 
