@@ -284,6 +284,8 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
     ("Its shares rose 4.5% by 0900 GMT, having shot up 7% in early trading.", "7%", "early trading"),
     ("Shares of the retailer rose about 1.5% in premarket trading.", "about 1.5%", "premarket trading"),
     ("The index closed 45 points higher at 7,425 on Friday.", "7,425", "Friday"),
+    ("The group sold its bank and restructured in 2019, cutting its stake to 12%.", "12%", "2019"),  # goes on
+    ("The central bank may raise its main rate to 4% when it meets next month.", "4%", "next month"),  # when
 ])
 def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period

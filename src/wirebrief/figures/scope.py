@@ -192,13 +192,17 @@ def _now(verb: Token | None) -> str | None:
 def _shares_the_date(verb: Token, dated: Token, date: Span, span: Span) -> bool:
     """A date at the end of clauses of figures joined by 'and' dates each ('44 were killed and 166 detained in the
     first half'; not 'out for three months and had targeted a return on 23 February'),
-    and a date of a clause dates the participle that goes on from it ('recapitalised in 2003, halving the stake to
-    10%')."""
+    a date of a clause dates the participle that goes on from it ('recapitalised in 2003, halving the stake to
+    10%'), and the date of a 'when' clause dates the clause it hangs on ('would raise rates to 2% when it meets
+    next week')."""
     trailing = dated.dep_ == "conj" and dated.head.i == verb.i and date.start > span.end and any(
         c.dep_ == "cc" and c.lower_ == "and" for c in verb.children) and any(
         t.like_num and t.ent_type_ != "DATE" for t in dated.subtree if t.i < date.start)  # its own figure too
-    going_on = verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.i == dated.i and date.end <= span.start
-    return trailing or going_on
+    going_on = verb.dep_ == "advcl" and verb.tag_ == "VBG" and date.end <= span.start and (
+        verb.head.i == dated.i or dated.dep_ == "conj" and dated.head.i == verb.head.i)  # 'sold … and recapitalised
+    # in 2003, halving the stake'
+    when = dated.dep_ == "advcl" and dated.head.i == verb.i and any(c.lower_ == "when" for c in dated.children)
+    return trailing or going_on or when  # 'would raise rates to 2% when it meets next week'
 
 
 def _unbracketed(gap: Span) -> list[Token]:
