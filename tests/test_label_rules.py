@@ -286,6 +286,8 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
     ("The index closed 45 points higher at 7,425 on Friday.", "7,425", "Friday"),
     ("The group sold its bank and restructured in 2019, cutting its stake to 12%.", "12%", "2019"),  # goes on
     ("The central bank may raise its main rate to 4% when it meets next month.", "4%", "next month"),  # when
+    ("On the evening of the first day more than 5,000 fans were in the stadium, forcing the club to open 12 more "
+     "gates.", "12", "the first day"),  # a date inside the phrase that opens the sentence
 ])
 def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period

@@ -149,7 +149,7 @@ def period_of(sent: Span, span: Span, avoid: Sequence[tuple[int, int]]) -> str |
         if gap is not None and len(gap) <= 3 and all(t.lower_ in _DATE_GAP or t.is_punct and t.text != ","
                                                      for t in gap):
             return _period_text(e)
-    opening = [e for e in dates if e.start - sent.start <= 2 and e.end <= span.start
+    opening = [e for e in dates if (e.start - sent.start <= 2 or _in_opening_phrase(e, sent)) and e.end <= span.start
                and not _dates_the_saying(e, verb)]
     if opening:
         return _period_text(opening[0])
@@ -260,6 +260,18 @@ def period_referred_to(sent: Span, avoid: Sequence[tuple[int, int]]) -> str | No
         dated = next((dates for earlier in reversed(before(sent, 3)) if (dates := _dates(earlier, avoid))), None)
         return _period_text(dated[-1]) if dated else None
     return memo(sent.doc, ("period referred to", sent.start), find)  # once per sentence, not per figure
+
+
+def _in_opening_phrase(date: Span, sent: Span) -> bool:
+    """A date inside the phrase that opens the sentence: 'On the evening of the first day, …'."""
+    tok = date.root
+    for _ in range(5):
+        if tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX"):
+            return tok.i == sent.start
+        if tok.dep_ not in ("pobj", "prep") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _dates_the_saying(date: Span, verb: Token | None) -> bool:
