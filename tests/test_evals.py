@@ -311,3 +311,9 @@ def test_a_place_that_names_part_of_a_list_does_not_agree(predicted: str, gold: 
 ])
 def test_a_counted_noun_agrees_by_its_head(predicted: str, gold: str | None, agrees: bool) -> None:
     assert scorers.unit_agrees(predicted, gold) is agrees
+
+
+def test_an_ambiguous_verb_names_no_event() -> None:
+    """'held' is detained ('members held in the prison') and kept ('rates held at a low'): no event of its own."""
+    assert scorers.what_agrees("interest rates all-time low", "interest rate held at all-time low")
+    assert not scorers.what_agrees("people killed", "people detained")

@@ -36,7 +36,7 @@ PERSONS = frozenset(
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "kill": ("kill", "killed", "elimination", "dead", "death", "deaths", "die", "died", "dying", "eliminated",
              "eliminate", "slain", "fatality", "fatalities", "killing", "killings", "neutralized", "neutralised"),
-    "detain": ("detain", "detained", "detention", "detentions", "custody", "held", "captured", "capture",
+    "detain": ("detain", "detained", "detention", "detentions", "custody", "captured", "capture",
                "jailed", "imprisoned"),
     "arrest": ("arrest", "arrested", "arrests"),
     "injure": ("injure", "injured", "injuries", "injury", "wounded", "wound", "hurt"),
