@@ -314,6 +314,8 @@ def test_a_counted_noun_agrees_by_its_head(predicted: str, gold: str | None, agr
 
 
 def test_an_ambiguous_verb_names_no_event() -> None:
-    """'held' is detained ('members held in the prison') and kept ('rates held at a low'): no event of its own."""
+    """'held' is detained ('members held in the prison') and kept ('rates held at a low'), 'lost' is cut ('jobs
+    lost'), fallen ('lost 2%') or a loss ('lost $5m'): no event of their own."""
     assert scorers.what_agrees("interest rates all-time low", "interest rate held at all-time low")
+    assert scorers.what_agrees("jobs loss", "jobs lost")  # 'lost' is cut, fallen or a loss: no event either
     assert not scorers.what_agrees("people killed", "people detained")

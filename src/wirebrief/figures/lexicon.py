@@ -45,7 +45,7 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "revenue": ("revenue", "revenues", "sales", "turnover"),
     "profit": ("profit", "profits", "earnings", "income"),
     "loss": ("loss", "losses", "deficit"),
-    "cut": ("cut", "cuts", "axed", "shed", "redundancies", "layoffs", "lost"),
+    "cut": ("cut", "cuts", "axed", "shed", "redundancies", "layoffs"),
     "create": ("created", "create", "creation", "hired", "new"),
     "rise": ("rise", "rose", "risen", "increase", "increased", "up", "growth", "grew", "gain", "gained", "jump",
              "jumped", "climbed", "surge", "surged"),
