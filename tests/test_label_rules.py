@@ -507,3 +507,8 @@ def test_an_amount_measures_the_noun_past_its_conversion(pipeline: Pipeline, tex
 def test_an_age_beside_a_name_is_an_age(pipeline: Pipeline, text: str, raw: str) -> None:
     f = figures(pipeline, text)[raw]
     assert (f.unit, f.what) == ("year", "age")
+
+
+def test_a_pronoun_in_a_direct_quote_is_not_the_speaker(pipeline: Pipeline) -> None:
+    text = '"If a bid is going to emerge it is likely in the next two weeks," said analyst Mark Pervan.'
+    assert "Pervan" not in (figures(pipeline, text)["two"].what or "")

@@ -61,7 +61,7 @@ def subject_of(number: Token, span: Span) -> Token | None:
             if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
                 subject = verb.head
             if subject.lower_ in _PRONOUNS:
-                subject = _antecedent_subject(verb) or _subject_before(subject)
+                subject = None if _quoted(subject) else _antecedent_subject(verb) or _subject_before(subject)
             if subject is None or not _names_a_thing(subject) or any(
                     t.i in range(span.start, span.end) for t in subject.doc[subject.left_edge.i:subject.i + 1]):
                 return None
@@ -78,6 +78,13 @@ _PRONOUNS = {"it", "he", "she", "they"}
 def _names_a_thing(token: Token) -> bool:
     """A noun, a name, or a word the parser tags otherwise but knows as a named entity ('OHSU has performed')."""
     return token.pos_ in ("NOUN", "PROPN") or is_named(token) and token.pos_ not in ("PRON", "DET")
+
+
+def _quoted(token: Token) -> bool:
+    """Inside a direct quotation: an open quote mark before it in its sentence ('"If a bid is going to emerge it is
+    likely in the next two weeks," said analyst Mark Pervan': 'it' is not the analyst)."""
+    before = str(token.doc.text[sentence_of(token).start_char:token.idx])
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def _antecedent_subject(verb: Token) -> Token | None:
