@@ -512,3 +512,8 @@ def test_an_age_beside_a_name_is_an_age(pipeline: Pipeline, text: str, raw: str)
 def test_a_pronoun_in_a_direct_quote_is_not_the_speaker(pipeline: Pipeline) -> None:
     text = '"If a bid is going to emerge it is likely in the next two weeks," said analyst Mark Pervan.'
     assert "Pervan" not in (figures(pipeline, text)["two"].what or "")
+
+
+def test_a_share_of_people_who_say_what_something_is_counts_what_they_name(pipeline: Pipeline) -> None:
+    what = figures(pipeline, "Some 30% of voters said the economy was their main concern.")["Some 30%"].what or ""
+    assert {"economy", "concern"} <= set(what.split())

@@ -150,6 +150,8 @@ def with_reported(what: str | None, number: Token, span: Span) -> str | None:
     if root.dep_ != "nsubj" or verb.lemma_ not in _SAYING:
         return what
     done = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if done is not None and done.lemma_ == "be" and (named := _named_as(done)) is not None:
+        return " ".join([*(what or "").split(), *named.split()][:8])  # 'said a camera would be their top purchase'
     for _ in range(3):
         if done is None or done.lemma_ not in LIGHT_VERBS | {"would", "will"}:
             break
@@ -168,6 +170,14 @@ def with_reported(what: str | None, number: Token, span: Span) -> str | None:
         obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     said = [str(done.text)] + ([noun_phrase(obj)] if obj is not None and obj.pos_ in ("NOUN", "PROPN") else [])
     return " ".join([*(what or "").split(), *said][:8])
+
+
+def _named_as(be: Token) -> str | None:
+    """What people say something is: 'a digital camera would be their top gadget purchase' → 'digital camera top
+    gadget purchase'."""
+    subject = next((c for c in be.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None)
+    attr = next((c for c in be.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+    return f"{noun_phrase(subject)} {noun_phrase(attr)}" if subject is not None and attr is not None else None
 
 
 def _possessed(noun: Token) -> str:
