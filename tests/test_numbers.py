@@ -495,3 +495,18 @@ def test_mentions_never_overlap(words: list[str]) -> None:
         assert a.end <= b.start and a.id + 1 == b.id
     for m in found:
         assert text[m.start : m.end] == m.raw
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("An office, Unit 3 at 16-18 Industrial Avenue, has been leased.", "16"),  # a street address
+    ("An office, Unit 3 at 16-18 Industrial Avenue, has been leased.", "18"),
+    ("He lives at 221 Baker Street.", "221"),
+    ("In the 90049 ZIP Code, based on 37 sales, the median price rose.", "90049"),
+    ("Homes in zip code 90210 cost more.", "90210"),
+])
+def test_an_address_or_a_zip_code_is_no_figure(text: str, raw: str) -> None:
+    assert next(m.kind for m in find_numbers(text) if m.raw == raw) == "identifier"
+
+
+def test_a_year_past_2100_after_by_is_a_year() -> None:
+    assert next(m.kind for m in find_numbers("Coasts could be submerged by 2120, scientists warn.")) == "year"

@@ -56,6 +56,9 @@ _NOT_NOUNS = {"the", "and", "or", "to", "that", "when", "was", "were", "is", "as
 _YEAR_CONTEXT = re.compile(rf"(?:\b(?:{_MONTHS})\.?\s+|\b(?:in|since|of|by|from|to|until|till|through|before|after|"
                            r"during|year|early|late|mid)\s+|[,–-]\s*)\Z", re.IGNORECASE)
 _TIME_UNITS = {"year", "month", "week", "day", "decade", "hour", "minute", "second", "century"}
+_ADDRESS = re.compile(r"(?:\s*[-–]\s*\d+)?(?:\s+[A-Z][a-z]+){1,3}\s+(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|"
+                      r"Boulevard|Blvd|Place|Square|Crescent|Terrace)\b|\s+(?:ZIP|[Zz]ip)\s+[Cc]ode")
+_ZIP = re.compile(r"\b(?:ZIP|[Zz]ip)(?:\s+[Cc]ode)?\s+\Z")
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 _DECADE = re.compile(r"'?s\b")
 _NAME_BEFORE = re.compile(
@@ -153,6 +156,8 @@ def _no_quantity(d: _Draft, text: str, floor: int) -> Kind | None:
     if d.core.plain and text.startswith(")", d.end) and _NAME_THEN_BRACKET.search(text, max(floor, d.start - 40),
                                                                                  d.start):
         return "identifier"  # 'Everitt for Mapletoft (53)': a minute, squad number or age in a line-up
+    if d.core.plain and (_ADDRESS.match(text, d.end) or _ZIP.search(before)):
+        return "identifier"  # '16-18 Industrial Avenue', 'the 90049 ZIP Code'
     attached = re.search(r"([A-Za-z]+)(-?)\Z", before)
     if attached and not (attached.group(2) and attached.group(1) in _WORD_PREFIXES):
         if units.currency_before(text, d.start, floor):
@@ -170,7 +175,8 @@ def _calendar(d: _Draft, text: str) -> Kind | None:
     if 1 <= d.value <= 31 and (_MONTH_BEFORE.search(text, max(0, d.start - 12), d.start)
                                or _MONTH_AFTER.match(text, d.end)):
         return "date"
-    if len(d.core.text) == 4 and 1800 <= d.value <= 2100:
+    late = 2100 < d.value <= 2300 and _YEAR_CONTEXT.search(text, max(0, d.start - 16), d.start)  # 'by 2120'
+    if len(d.core.text) == 4 and (1800 <= d.value <= 2100 or late):
         if MODEL_YEAR.match(text, d.end):
             return "year"  # 'the 2004 and 2005 model years'
         nxt = _NEXT_WORD.match(text, d.end)
