@@ -517,3 +517,8 @@ def test_a_pronoun_in_a_direct_quote_is_not_the_speaker(pipeline: Pipeline) -> N
 def test_a_share_of_people_who_say_what_something_is_counts_what_they_name(pipeline: Pipeline) -> None:
     what = figures(pipeline, "Some 30% of voters said the economy was their main concern.")["Some 30%"].what or ""
     assert {"economy", "concern"} <= set(what.split())
+
+
+def test_the_ends_of_a_change_take_the_verb_that_moves_them(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The plan will increase the number of specialist colleges from 350 to 400.")
+    assert "increase" in (found["350"].what or "") and "increase" in (found["400"].what or "")

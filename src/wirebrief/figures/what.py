@@ -369,5 +369,7 @@ def _event(anchor: Token, span: Span) -> str | None:
         if head.pos_ == "VERB" and x.dep_ in ("dobj", "nsubj", "nsubjpass", "npadvmod", "attr", "oprd", "advmod",
                                              "dative"):
             return None if head.lemma_ in LIGHT_VERBS else verb_words(head)
+        if head.pos_ == "VERB" and x.dep_ == "prep" and x.lower_ in ("from", "to", "by") and lexicon.events(head.text):
+            return verb_words(head)  # 'increase the number of colleges from 350 to 400'
         x = head
     return None
