@@ -288,6 +288,8 @@ def test_a_place_named_as_the_owner_of_a_place_noun_keeps_the_noun(pipeline: Pip
     ("The central bank may raise its main rate to 4% when it meets next month.", "4%", "next month"),  # when
     ("On the evening of the first day more than 5,000 fans were in the stadium, forcing the club to open 12 more "
      "gates.", "12", "the first day"),  # a date inside the phrase that opens the sentence
+    ("Turnout was last this low in 1992, when 12 million people voted.", "12 million", "1992"),  # a 'when' clause
+    ("Sales were higher in 2019, when the firm sold 12 million cars.", "12 million", "2019"),
 ])
 def test_the_period_the_text_ties_to_a_figure(pipeline: Pipeline, text: str, raw: str, period: str | None) -> None:
     assert figures(pipeline, text)[raw].period == period

@@ -201,8 +201,25 @@ def _shares_the_date(verb: Token, dated: Token, date: Span, span: Span) -> bool:
     going_on = verb.dep_ == "advcl" and verb.tag_ == "VBG" and date.end <= span.start and (
         verb.head.i == dated.i or dated.dep_ == "conj" and dated.head.i == verb.head.i)  # 'sold … and recapitalised
     # in 2003, halving the stake'
-    when = dated.dep_ == "advcl" and dated.head.i == verb.i and any(c.lower_ == "when" for c in dated.children)
-    return trailing or going_on or when  # 'would raise rates to 2% when it meets next week'
+    when = _is_when(dated) and dated.head.i == verb.i or dated.i in _when_heads(verb)  # 'was in 1984 when 41
+    # million saw the films'
+    of_the_date = verb.dep_ == "relcl" and date.start <= verb.head.i < date.end and any(
+        c.lower_ == "when" for c in verb.children)  # 'in 2019, when the firm sold 12 million cars'
+    return trailing or going_on or when or of_the_date  # 'would raise rates to 2% when it meets next week'
+
+
+def _is_when(verb: Token) -> bool:
+    return verb.dep_ == "advcl" and any(c.lower_ == "when" for c in verb.children)
+
+
+def _when_heads(verb: Token) -> set[int]:
+    """The clauses a 'when' clause hangs on, up a chain of them ('was in 1984 when Amadeus beat …, when 41 million
+    saw the five films')."""
+    heads: set[int] = set()
+    while _is_when(verb) and len(heads) < 3:
+        verb = verb.head
+        heads.add(verb.i)
+    return heads
 
 
 def _unbracketed(gap: Span) -> list[Token]:
