@@ -524,3 +524,8 @@ def test_a_share_of_people_who_say_what_something_is_counts_what_they_name(pipel
 def test_the_ends_of_a_change_take_the_verb_that_moves_them(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The plan will increase the number of specialist colleges from 350 to 400.")
     assert "increase" in (found["350"].what or "") and "increase" in (found["400"].what or "")
+
+
+def test_a_label_that_names_only_a_move_is_what_the_figure_before_is_about(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Fiat's market share is 5%, and the firm hopes this will rise to 8% by 2008.")
+    assert found["8%"].what == found["5%"].what == "Fiat market share"

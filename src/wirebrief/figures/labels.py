@@ -202,6 +202,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     elif what and _says_nothing(what, unit):
         refers_back = any(w in _NO_THING for w in lexicon.words(what))
         what = None
+    elif what and _only_a_move(what):
+        refers_back, what = True, None  # 'this would rise to 85%': what rose is what the figure before is about
     if unit is None and m.kind == "count" and what and _an_index_level(number, what):
         unit = "point"
     directions[m.id] = direction(text_of(doc), m, number, span)
@@ -256,6 +258,12 @@ def _says_nothing(what: str, unit: str | None) -> bool:
     said = {lexicon.singular(w) for w in lexicon.words(what)} - {"the", "a", "an", "of", "this", "that"}
     duration = {lexicon.singular(unit)} & TIME_NOUNS if unit else set()
     return bool(said) and said <= _NO_THING | duration
+
+
+def _only_a_move(what: str) -> bool:
+    """A label that names only a movement ('rise', 'fell'), not what moved."""
+    said = lexicon.words(what)
+    return bool(said) and all(lexicon.events(w) & {"rise", "fall"} for w in said)
 
 
 def _per(text: str, m: NumberMention, noun: Token | None) -> str | None:
