@@ -529,3 +529,20 @@ def test_the_ends_of_a_change_take_the_verb_that_moves_them(pipeline: Pipeline) 
 def test_a_label_that_names_only_a_move_is_what_the_figure_before_is_about(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Fiat's market share is 5%, and the firm hopes this will rise to 8% by 2008.")
     assert found["8%"].what == found["5%"].what == "Fiat market share"
+
+
+def test_numbers_listed_among_names_are_names(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Buyers can choose the 147, 156, 156 Sportwagon, 166, GTV, GT and Spider models.")
+    assert not {"147", "156", "166"} & set(found)
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("The scores were 3, 5 and 7.", "5"),  # numbers alone are no names
+    ("The ministers, Smith, 45, Jones, 52, and Brown, 61, resigned.", "52"),  # ages beside names
+])
+def test_a_list_of_numbers_or_ages_stays(pipeline: Pipeline, text: str, raw: str) -> None:
+    assert raw in figures(pipeline, text)
+
+
+def test_a_crucial_one_is_no_count(pipeline: Pipeline) -> None:
+    assert "one" not in figures(pipeline, "The battle is a crucial one because films will bring in billions.")

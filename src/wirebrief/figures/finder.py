@@ -93,8 +93,8 @@ _INDEX_BEFORE = re.compile(r"\b[A-Z][\w&]*\s+\d+\s+\Z")
 _SIGN_WORD = re.compile(r"\b(?:minus|negative)(?:\s+|-)\Z", re.IGNORECASE)
 _SIGN = re.compile(r"(?:^|(?<=[\s(\[=<>~:,;]))([-−])(\s*)\Z")
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
-_ONE_BEFORE = re.compile(r"\b(?:the|this|that|which|each|any|every|no|another|little|only|such\s+a|same|other|one)"
-                         r"\s+\Z", re.IGNORECASE)
+_ONE_BEFORE = re.compile(r"\b(?:the|this|that|which|each|any|every|no|another|little|only|such\s+a|same|other|one|"
+                         r"(?:a|an)\s+[a-z]+)\s+\Z", re.IGNORECASE)  # 'a crucial one
 _ONE_AFTER = re.compile(
     r"\s+(?:of\s+(?:the|them|us|his|her|its|their|those|these|our|my|your|whom|which|many|several)\b|another\b"
     r"|by\s+one\b|day\b|time\b|way\b|example\b|reason\b|thing\b|hand\b|side\b|point\b|or\s+(?:another|other)\b"

@@ -182,7 +182,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if span is None or not len(span):
         return Proposal(m.unit, None, None, None, None)
     number = number_token(span)
-    if _in_name(number, m) or _is_year(number, m):
+    if _in_name(number, m) or _is_year(number, m) or _in_a_list_of_names(text_of(doc), m):
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)
     noun, own = _counted_noun(number, span)
     banded = _BAND_OF_RANKS.search(text_of(doc), max(0, m.start - 12), m.start)
@@ -293,6 +293,23 @@ def _in_name(number: Token, m: NumberMention) -> bool:
     head = number.head
     named_after = head.pos_ == "PROPN" and head.text[:1].isupper()  # 'Galaxy Note 20 Ultra': the name goes on
     return not (head.i > number.i and head.pos_ in ("NOUN", "PROPN") and not named_after)
+
+
+_ITEM = r"(?:[A-Z][\w-]*|\d+)(?:\s[A-Z][\w-]*)?"
+_LIST_OF_NAMES = re.compile(rf"{_ITEM}(?:,\s{_ITEM})+,?\s(?:and|or)\s{_ITEM}")
+
+
+def _in_a_list_of_names(text: str, m: NumberMention) -> bool:
+    """A bare number listed among names is a name: 'the 147, 156, 156 Sportwagon, 166, GTV, GT and Spider' (the
+    models); a list of numbers alone ('3, 5 and 7') is not one, nor ages beside names ('Smith, 45, Jones, 52 and
+    Brown, 61'; 'Sportwagon, 166, GTV' reads to the finder as an age too, one nobody is)."""
+    if m.unit and not (m.kind == "age" and m.value > 120) or not m.raw.isdigit():  # 'Smith, 45, Jones, 52' are ages
+        return False
+    for found in _LIST_OF_NAMES.finditer(text, max(0, m.start - 120), min(len(text), m.end + 120)):
+        if found.start() <= m.start and m.end <= found.end():
+            items = re.split(r",\s|,?\s(?:and|or)\s", found.group(0))
+            return any(not item[:1].isdigit() for item in items) and sum(item[:1].isdigit() for item in items) >= 2
+    return False
 
 
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
