@@ -546,3 +546,9 @@ def test_a_list_of_numbers_or_ages_stays(pipeline: Pipeline, text: str, raw: str
 
 def test_a_crucial_one_is_no_count(pipeline: Pipeline) -> None:
     assert "one" not in figures(pipeline, "The battle is a crucial one because films will bring in billions.")
+
+
+def test_an_age_said_again_is_one_figure(pipeline: Pipeline) -> None:
+    text = ("The actor died in Miami at the age of 87 on 4 February. "
+            "The 87-year-old was found dead last weekend in his hotel room in Florida.")
+    assert [f.value for f in pipeline.summarize(text, read_cache=False, write_cache=False).figures] == [87]

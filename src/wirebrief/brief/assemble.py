@@ -168,6 +168,9 @@ def _restates(first: Figure, again: Figure) -> bool:
     unit = fact_words(first.unit)
     same = not said or not words or bool((said - unit) & (words - unit)) or bool(
         lexicon.events(first.what) & lexicon.events(again.what)) or _specific(first.value)
+    if first.what == again.what == "age" and first.quote_span != again.quote_span:
+        return True  # 'died in Miami at the age of 87 on 4 February' … 'The 87-year-old was found in Florida': one
+        # age, whatever place or date each sentence gives (two people of one age in one article are listed once)
     return first.quote_span != again.quote_span and same and all(
         getattr(first, k) is None or getattr(again, k) is None or getattr(first, k) == getattr(again, k)
         for k in ("where", "period"))
