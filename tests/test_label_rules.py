@@ -552,3 +552,8 @@ def test_an_age_said_again_is_one_figure(pipeline: Pipeline) -> None:
     text = ("The actor died in Miami at the age of 87 on 4 February. "
             "The 87-year-old was found dead last weekend in his hotel room in Florida.")
     assert [f.value for f in pipeline.summarize(text, read_cache=False, write_cache=False).figures] == [87]
+
+
+def test_a_span_of_time_that_dates_a_figure_is_the_length_of_what_it_counts(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The rebels have claimed 120 attacks in the north in the past nine months.")
+    assert found["nine"].what == found["120"].what and found["120"].period == "the past nine months"

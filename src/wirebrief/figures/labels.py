@@ -22,7 +22,7 @@ from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
 from wirebrief.figures.passages import issued_passages, reported_on, survey_passages
 from wirebrief.figures.proposal import Proposal, is_share, sentence_at
-from wirebrief.figures.scope import Origin, Scope, article_scope, period_of, period_referred_to, where_of
+from wirebrief.figures.scope import SPAN_OF_TIME, Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
 from wirebrief.figures.what import ANAPHORS, GENERIC, TIME_NOUNS, market_name, what_of, with_reported, with_subject
@@ -56,6 +56,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     survey_passages(doc, candidates, proposals)
     _referred_back(doc, candidates, proposals)
     _compared(text, candidates, proposals)
+    _spans_of_time(text, candidates, proposals)
     _gapped(text, candidates, proposals, directions)
     issued_passages(doc, candidates, proposals)
     reported_on(doc, candidates, proposals)
@@ -158,6 +159,20 @@ def _compared(text: str, candidates: list[NumberMention], proposals: dict[int, P
                 what = " ".join([*(p.what or "").split(), *(w for w in tail if w.lower() not in have)][:8])
                 proposals[m.id] = replace(p, what=what, origins={**p.origins, "what": "sentence"})
             break
+
+
+def _spans_of_time(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """A span of time that is another figure's period ('153 attacks in the past six months') is the length of what
+    that figure counts: its label is that figure's ('ISIS attacks claimed')."""
+    for m in candidates:
+        p = proposals[m.id]
+        if p.not_a_figure or p.unit not in TIME_NOUNS:
+            continue
+        dated = next((o for o in candidates if o.id != m.id and (q := proposals[o.id]).what and q.period
+                      and SPAN_OF_TIME.fullmatch(q.period) and abs(o.start - m.start) < 200
+                      and text.find(q.period, max(0, m.start - 20), m.end + 20) >= 0), None)
+        if dated is not None:
+            proposals[m.id] = replace(p, what=proposals[dated.id].what, origins={**p.origins, "what": "sentence"})
 
 
 def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:

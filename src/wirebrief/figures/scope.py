@@ -312,7 +312,7 @@ def _dates(sent: Span, avoid: Sequence[tuple[int, int]]) -> list[Span]:
                 continue
             at = bisect_left(spans, (e.end_char, -1))
             inside = [(a, b) for a, b in spans[max(0, at - 8):at] if a < e.end_char and e.start_char < b]
-            if not inside or _SPAN_OF_TIME.fullmatch(e.text):
+            if not inside or SPAN_OF_TIME.fullmatch(e.text):
                 found.append(e)
             elif (date := _before_the_figure(e, inside[0][0])) is not None:
                 found.append(date)
@@ -334,7 +334,7 @@ def _sessions(sent: Span, dates: list[Span]) -> list[Span]:
     return [s for s in spans if s is not None and not any(d.start <= s.start < d.end for d in dates)]
 
 
-_SPAN_OF_TIME = re.compile(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final)\s+\S+\s+"
+SPAN_OF_TIME = re.compile(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final)\s+\S+\s+"
                            r"(?:years|months|weeks|days|decades|quarters|hours)", re.IGNORECASE)
 """A date whose number is its length ('the past six months'): a period of the figures beside it."""
 
