@@ -510,3 +510,12 @@ def test_an_address_or_a_zip_code_is_no_figure(text: str, raw: str) -> None:
 
 def test_a_year_past_2100_after_by_is_a_year() -> None:
     assert next(m.kind for m in find_numbers("Coasts could be submerged by 2120, scientists warn.")) == "year"
+
+
+@pytest.mark.parametrize(("text", "raw", "kind"), [
+    ("Kelly Holmes is taking part in the 1000m.", "1000m", "identifier"),  # the race
+    ("They will go head-to-head in the 60m on Sunday.", "60m", "identifier"),
+    ("The wall is 100m long.", "100m", "measure"),
+])
+def test_the_race_a_distance_names(text: str, raw: str, kind: str) -> None:
+    assert next(m.kind for m in find_numbers(text) if m.raw == raw) == kind

@@ -84,6 +84,8 @@ MODEL_YEAR = re.compile(r"(?:\s*(?:and|or|,|-|–|to)\s*\d{4})*\s+model\s+years?
 _EVENT_WORDS = re.compile(r"\W*(?:(?:and|or)\s+[\d,]+\s?(?:m|km)\s+)?(?:[a-z]+\s+){0,2}"
                           r"(?:champion\w*|record\w*|title\w*|races?|finals?|medal\w*|events?|"
                           r"contests?|heats?|winners?|hurdles|relay|sprint|gold|silver|bronze)\b")
+_THE_RACE = re.compile(r"\bthe\s+(?:(?:men|women)['’]s\s+)?\Z", re.IGNORECASE)
+_RACE_END = re.compile(r"\s*(?:[.,;:!?)]|\Z|\s(?:and|or|in|at|on|final|race)\b)")
 _NAME_END = re.compile(r"\b[A-Z][\w'.]*[ \t]+\Z")
 _NAME_START = re.compile(r"[ \t]+[A-Z]")
 _SCORE_WORDS = re.compile(r"\b(?:win|wins|won|victory|victories|defeat\w*|lost|loss|lose|beat|beats|drew|draw|tie|"
@@ -283,7 +285,8 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
         d.kind = _calendar(d, text) or "count"
         if d.kind == "count":
             _time_unit(d, text)
-    if (d.maybe_metres or d.unit in ("m", "km", "mile")) and _EVENT_WORDS.match(text, d.end):
+    if (d.maybe_metres or d.unit in ("m", "km", "mile")) and (_EVENT_WORDS.match(text, d.end) or _THE_RACE.search(
+            text, max(0, d.start - 16), d.start) and _RACE_END.match(text, d.end)):  # 'taking part in the 1000m.'
         d.kind = "identifier"  # a race that names an event: 'the Olympic 10,000m champion', 'the two mile record'
     _sign(d, text, floor)
     _qualifier(d, text, floor)
