@@ -312,6 +312,8 @@ def test_a_what_that_names_nothing_but_the_unit_is_left_blank(pipeline: Pipeline
     ("The partners ended their five-year alliance.", "five", "partners alliance"),  # what it modifies
     ("The Treasury will sell a 30-year bond.", "30", "Treasury bond"),
     ("Schools must offer up to three hours of extra sport a week.", "up to three", "Schools extra sport"),  # of
+    ("The match attracted the biggest crowd in six years.", "six", "match biggest crowd"),  # time since a superlative
+    ("Prices rose faster than at any time in 14 months.", "14", "Prices rose"),
 ])
 def test_a_duration_is_the_length_of_what_lasts_it(pipeline: Pipeline, text: str, raw: str, what: str) -> None:
     assert figures(pipeline, text)[raw].what == what

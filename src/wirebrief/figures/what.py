@@ -226,6 +226,8 @@ def _lasting(time: Token) -> str | None:
     head = time.head
     if time.dep_ in ("compound", "nmod", "amod", "npadvmod") and head.pos_ == "NOUN" and head.i > time.i:
         return meaningful(" ".join(w for w in noun_phrase(head).split() if w.lower() != time.lower_))
+    if time.dep_ == "pobj" and head.lower_ == "in" and (since := _since(head.head)) is not None:
+        return since
     if time.dep_ != "pobj" or head.lower_ not in _DURING or head.head.pos_ not in ("VERB", "AUX"):
         return None
     verb = head.head
@@ -235,6 +237,23 @@ def _lasting(time: Token) -> str | None:
                   and c.i < head.i and c.lower_ not in _DURING), None)
     return str(time.doc[state.i:state.right_edge.i + 1].text) if state is not None and \
         state.right_edge.i - state.i <= 3 else None
+
+
+def _since(gov: Token) -> str | None:
+    """What a span after a superlative is the time since: 'attracted the highest audience in four years' →
+    'highest audience'; 'grew slower than at any time in 17 months' → 'grew'."""
+    if gov.lower_ == "time" and gov.dep_ == "pobj":
+        verb = gov
+        for _ in range(4):
+            verb = verb.head
+            if verb.pos_ == "VERB":
+                return verb_words(verb)
+        return None
+    if gov.pos_ != "VERB":
+        return None
+    top = next((c for c in gov.children if c.dep_ in ("dobj", "attr") and any(
+        a.tag_ in ("JJS", "RBS") for a in c.children)), None)
+    return noun_phrase(top) if top is not None else None
 
 
 _NUMBER_WORDS = re.compile(r"^(?:[%$€£¥]|per|cent|percent|m|bn|k|million|billion|trillion|thousand|[\d.,]+\w*)$",
