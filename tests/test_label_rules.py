@@ -559,3 +559,13 @@ def test_an_age_said_again_is_one_figure(pipeline: Pipeline) -> None:
 def test_a_span_of_time_that_dates_a_figure_is_the_length_of_what_it_counts(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The rebels have claimed 120 attacks in the north in the past nine months.")
     assert found["nine"].what == found["120"].what and found["120"].period == "the past nine months"
+
+
+@pytest.mark.parametrize(("text", "raw", "unit"), [
+    ("The Fed may raise rates by a quarter of a percentage point.", "a quarter", "percentage points"),
+    ("The meeting lasted half an hour.", "half", "hour"),
+    ("The town is a third of a mile away.", "a third", "mile"),
+    ("A third of pupils walk to school.", "A third", None),  # a share of a group counts no unit
+])
+def test_a_share_of_a_unit_is_that_unit(pipeline: Pipeline, text: str, raw: str, unit: str | None) -> None:
+    assert figures(pipeline, text)[raw].unit == unit

@@ -203,9 +203,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     banded = _BAND_OF_RANKS.search(text_of(doc), max(0, m.start - 12), m.start)
     if banded and not m.unit and (noun is None or noun.pos_ == "PROPN" or noun.i < number.i):
         return Proposal(m.unit, None, None, None, None, not_a_figure=True)  # 'into the top 10', 'the last eight of'
-    unit = m.unit or (_unit_of(noun) if noun is not None else None)
-    if not m.unit and (m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number)):
-        unit = None  # a share counts no unit ('a third of pupils', 'one in eight'), nor a rank ('at number nine')
+    unit = _unit(text_of(doc), m, noun, number)
     what = with_subject(with_reported(what_of(number, noun, own, span), number, span), number, span)
     if not what and m.kind == "percent":
         what = market_name(text_of(doc), m)
@@ -273,6 +271,32 @@ def _says_nothing(what: str, unit: str | None) -> bool:
     said = {lexicon.singular(w) for w in lexicon.words(what)} - {"the", "a", "an", "of", "this", "that"}
     duration = {lexicon.singular(unit)} & TIME_NOUNS if unit else set()
     return bool(said) and said <= _NO_THING | duration
+
+
+def _unit(text: str, m: NumberMention, noun: Token | None, number: Token) -> str | None:
+    """The finder's unit, else the counted noun's; a share counts none ('a third of pupils', 'one in eight'), nor a
+    rank ('at number nine'), but a share of a unit is that unit ('a quarter of a percentage point', 'half an hour')."""
+    if m.unit:
+        return m.unit
+    if m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number):
+        return _measure_of(text, m) if 0 < m.value < 1 else None
+    return _unit_of(noun) if noun is not None else None
+
+
+_OF_A_UNIT = re.compile(r"\s+(?:of\s+)?(?:a|an)\s+((?:percentage\s+)?[a-z]+)\b", re.IGNORECASE)
+
+
+def _measure_of(text: str, m: NumberMention) -> str | None:
+    """The unit a fraction is a share of, when it is one ('a quarter of a percentage point' → percentage points,
+    'half an hour' → hour); None for a share of a group ('a third of pupils')."""
+    found = _OF_A_UNIT.match(text, m.end)
+    if found is None:
+        return None
+    word = lexicon.singular(found.group(1).lower())
+    if word in TIME_NOUNS | {"mile", "inch", "yard", "acre"}:
+        return word
+    key = lexicon.unit_key(word)
+    return key if key != lexicon.stem(word) else None  # a measure the lexicon names: percentage point, km
 
 
 def _only_a_move(what: str) -> bool:
