@@ -519,3 +519,13 @@ def test_a_year_past_2100_after_by_is_a_year() -> None:
 ])
 def test_the_race_a_distance_names(text: str, raw: str, kind: str) -> None:
     assert next(m.kind for m in find_numbers(text) if m.raw == raw) == kind
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("There was a shortage, with nearly a fifth saying they were too sick to work.", 0.2),  # what they say
+    ("A third said they would vote.", 1 / 3),
+    ("He won a third term.", None),  # an ordinal before its noun
+])
+def test_a_fraction_after_a_before_what_its_people_say(text: str, value: float | None) -> None:
+    found = [m.value for m in find_numbers(text)]
+    assert found == ([] if value is None else [pytest.approx(value)])

@@ -154,11 +154,14 @@ def _scale_after(toks: list[Tok], j: int) -> tuple[Decimal, int] | None:
 
 def _over(numerator: Decimal, ordinal: Tok, denominator: Decimal, single: bool, text: str) -> Decimal | None:
     """numerator/denominator if the words agree: 'a fifth', 'one eighth', 'three fifths', not 'two millionth'.
-    After 'a' (``single``), an ordinal is a fraction before 'of' or a clause end, not in 'a third term'."""
+    After 'a' (``single``), an ordinal is a fraction before 'of', a clause end or what its people say or do ('a
+    fifth saying', 'a third said'), not in 'a third term'."""
     if ordinal.plural == (numerator == 1) and not (ordinal.text.lower() == "halves" and numerator > 1):
         return None
     if single and ordinal.role == "frac" and ordinal.value != 2 and not re.match(
-            r"\s*(?:of\b|and\b|$|[.,;:!?)])|[ ]+(?i:hundred|thousand|million|billion|trillion)\b", text[ordinal.end:]):
+            r"\s*(?:of\b|and\b|$|[.,;:!?)])|[ ]+(?i:hundred|thousand|million|billion|trillion)\b"
+            r"|[ ]+(?:saying|said|say|says|were|are|think|thought|believe|believed|want|wanted|would|will)\b",
+            text[ordinal.end:]):  # 'with nearly a fifth saying they were too sick'; not 'a third term'
         return None
     return numerator / denominator
 
