@@ -569,3 +569,7 @@ def test_a_span_of_time_that_dates_a_figure_is_the_length_of_what_it_counts(pipe
 ])
 def test_a_share_of_a_unit_is_that_unit(pipeline: Pipeline, text: str, raw: str, unit: str | None) -> None:
     assert figures(pipeline, text)[raw].unit == unit
+
+
+def test_a_market_trending_up_moved_up(pipeline: Pipeline) -> None:
+    assert figures(pipeline, "The Nasdaq is trending up 0.2% in early trade.")["0.2%"].change == "up"

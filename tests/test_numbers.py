@@ -529,3 +529,11 @@ def test_the_race_a_distance_names(text: str, raw: str, kind: str) -> None:
 def test_a_fraction_after_a_before_what_its_people_say(text: str, value: float | None) -> None:
     found = [m.value for m in find_numbers(text)]
     assert found == ([] if value is None else [pytest.approx(value)])
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("Chipmakers will produce sub-7 nanometer chips.", "sub-7 nanometer"),
+    ("Demand for sub-300 sq m office space has surged.", "sub-300 sq m"),
+])
+def test_sub_before_a_number_is_less_than(text: str, raw: str) -> None:
+    assert [(m.raw, m.qualifier) for m in find_numbers(text)] == [(raw, "less than")]

@@ -44,7 +44,7 @@ _NEUTRAL_CHANGE = {"change", "move", "revise", "shift", "adjust", "go", "creep",
 _MOVED_WITH_A_PARTICLE = {"shoot", "go", "push", "drive", "mark", "bid", "jack", "ramp", "tick", "edge", "inch",
                           "creep", "move", "drift", "come", "bring", "force", "send", "pull", "knock", "revise",
                           "price", "trade", "nudge", "ratchet", "scale", "tip", "head", "bump", "notch", "talk",
-                          "spike"}
+                          "spike", "trend"}
 """Verbs whose 'up' or 'down' moves a figure ('shot up 7%', 'revised down to 2%'); 'signed up', 'set up', 'picked
 up', 'laid off' and 'stepped down' move nothing."""
 _PARTICLE_MOVERS = _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS

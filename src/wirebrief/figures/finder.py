@@ -38,6 +38,7 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
     ("roughly", "approximately"), ("an estimated", "approximately"), ("estimated", "approximately"),
     ("nearly", "approximately"), ("almost", "approximately"), ("close to", "approximately"),
     ("some", "approximately"), ("approx.", "approximately"), ("circa", "approximately"), ("~", "approximately"),
+    ("sub-", "less than"),  # 'sub-7 nanometer chips', 'sub-300 sq m offices'
 ]
 _QUALIFIER_RE = re.compile(
     r"(?:^|(?<=\W)|(?=[<>≤≥~]))(" + "|".join(re.escape(q) for q, _ in sorted(_QUALIFIERS, key=lambda q: -len(q[0])))
