@@ -573,3 +573,13 @@ def test_a_share_of_a_unit_is_that_unit(pipeline: Pipeline, text: str, raw: str,
 
 def test_a_market_trending_up_moved_up(pipeline: Pipeline) -> None:
     assert figures(pipeline, "The Nasdaq is trending up 0.2% in early trade.")["0.2%"].change == "up"
+
+
+def test_figures_in_brackets_after_a_name_are_that_names(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Top scorers: F Ana Lopez (21.4 ppg, 9.1 rpg) and G Mia Chen (18.0 ppg).")
+    assert found["21.4"].what.startswith("F Ana Lopez") and found["18.0"].what.startswith("G Mia Chen")
+
+
+def test_a_conversion_in_brackets_is_not_named_by_the_words_before(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "Fiat will receive 1.55bn euros ($2bn) from General Motors (GM) next year.")
+    assert not (found["$2bn"].what or "").startswith("Fiat will")

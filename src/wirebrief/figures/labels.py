@@ -57,6 +57,7 @@ def propose(text: str, candidates: list[NumberMention], mentions: Sequence[Numbe
     _referred_back(doc, candidates, proposals)
     _compared(text, candidates, proposals)
     _spans_of_time(text, candidates, proposals)
+    _named_before_brackets(text, candidates, proposals)
     _gapped(text, candidates, proposals, directions)
     issued_passages(doc, candidates, proposals)
     reported_on(doc, candidates, proposals)
@@ -173,6 +174,23 @@ def _spans_of_time(text: str, candidates: list[NumberMention], proposals: dict[i
                       and text.find(q.period, max(0, m.start - 20), m.end + 20) >= 0), None)
         if dated is not None:
             proposals[m.id] = replace(p, what=proposals[dated.id].what, origins={**p.origins, "what": "sentence"})
+
+
+_NAME_BEFORE_BRACKET = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s*\(\Z")
+
+
+def _named_before_brackets(text: str, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
+    """Figures in brackets after a name are that name's: 'G Hunter Maldonado (15.3 ppg, 7.4 rpg, 6.9 apg)' →
+    'G Hunter Maldonado points per game'. Not a conversion ('$5m (£3m)'), which is the amount before it."""
+    for m in candidates:
+        p = proposals[m.id]
+        opened = text.rfind("(", max(0, m.start - 60), m.start)
+        if p.not_a_figure or m.kind == "money" or opened < 0 or ")" in text[opened:m.start]:
+            continue
+        named = _NAME_BEFORE_BRACKET.search(text, max(0, opened - 60), opened + 1)
+        if named is not None and named.group(1) not in (p.what or ""):
+            what = " ".join([named.group(1), *(p.what or "").split()][:8])
+            proposals[m.id] = replace(p, what=what, origins={**p.origins, "what": "sentence"})
 
 
 def _referred_back(doc: Doc, candidates: list[NumberMention], proposals: dict[int, Proposal]) -> None:
