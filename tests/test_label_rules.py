@@ -583,3 +583,8 @@ def test_figures_in_brackets_after_a_name_are_that_names(pipeline: Pipeline) -> 
 def test_a_conversion_in_brackets_is_not_named_by_the_words_before(pipeline: Pipeline) -> None:
     found = figures(pipeline, "Fiat will receive 1.55bn euros ($2bn) from General Motors (GM) next year.")
     assert not (found["$2bn"].what or "").startswith("Fiat will")
+
+
+def test_a_move_with_a_subject_of_its_own_does_not_take_the_label_before(pipeline: Pipeline) -> None:
+    found = figures(pipeline, "The Nasdaq is trending up 0.2% and the S&P 500 is poised to drop 0.3%.")
+    assert "Nasdaq" not in (found["0.3%"].what or "")

@@ -233,7 +233,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     elif what and _says_nothing(what, unit):
         refers_back = any(w in _NO_THING for w in lexicon.words(what))
         what = None
-    elif what and _only_a_move(what):
+    elif what and _only_a_move(what) and _moved_by_a_pronoun(number):
         refers_back, what = True, None  # 'this would rise to 85%': what rose is what the figure before is about
     if unit is None and m.kind == "count" and what and _an_index_level(number, what):
         unit = "point"
@@ -315,6 +315,24 @@ def _measure_of(text: str, m: NumberMention) -> str | None:
         return word
     key = lexicon.unit_key(word)
     return key if key != lexicon.stem(word) else None  # a measure the lexicon names: percentage point, km
+
+
+def _moved_by_a_pronoun(number: Token) -> bool:
+    """The clause that moves the figure has a pronoun for its subject, or none ('this would rise to 85%'; not 'the
+    S&P 500 is poised to drop 0.2%', whose subject the label failed to name)."""
+    verb = number
+    for _ in range(6):
+        if verb.pos_ == "VERB" or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return subject.pos_ in ("PRON", "DET")
+        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return True
 
 
 def _only_a_move(what: str) -> bool:
