@@ -588,3 +588,7 @@ def test_a_conversion_in_brackets_is_not_named_by_the_words_before(pipeline: Pip
 def test_a_move_with_a_subject_of_its_own_does_not_take_the_label_before(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The Nasdaq is trending up 0.2% and the S&P 500 is poised to drop 0.3%.")
     assert "Nasdaq" not in (found["0.3%"].what or "")
+
+
+def test_it_is_the_body_that_says_something_of_itself(pipeline: Pipeline) -> None:
+    assert figures(pipeline, "The bank said it would cut 500 jobs.")["500"].what == "bank jobs cut"

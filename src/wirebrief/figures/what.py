@@ -73,6 +73,9 @@ def subject_of(number: Token, span: Span) -> Token | None:
 
 
 _PRONOUNS = {"it", "he", "she", "they"}
+_BODIES = {"company", "firm", "group", "bank", "government", "ministry", "department", "agency", "carmaker",
+           "retailer", "airline", "club", "team", "council", "union", "regulator", "insurer", "lender", "party"}
+"""Common nouns for an organisation that 'it' can stand for when it says something of itself."""
 
 
 def _names_a_thing(token: Token) -> bool:
@@ -99,7 +102,8 @@ def _antecedent_subject(verb: Token) -> Token | None:
         if tok.pos_ in ("VERB", "AUX"):
             subject = next((c for c in tok.children if c.dep_ in _SUBJECT_DEPS), None)
             if subject is not None and subject.lower_ not in _PRONOUNS:
-                return subject if subject.pos_ == "PROPN" or is_named(subject) else None
+                body = subject.pos_ == "NOUN" and subject.lemma_.lower() in _BODIES  # 'The company said it has'
+                return subject if subject.pos_ == "PROPN" or is_named(subject) or body else None
     return None
 
 
