@@ -592,3 +592,7 @@ def test_a_move_with_a_subject_of_its_own_does_not_take_the_label_before(pipelin
 
 def test_it_is_the_body_that_says_something_of_itself(pipeline: Pipeline) -> None:
     assert figures(pipeline, "The bank said it would cut 500 jobs.")["500"].what == "bank jobs cut"
+
+
+def test_a_price_for_something_measures_it(pipeline: Pipeline) -> None:
+    assert "unit" in (figures(pipeline, "The group sold its bank unit for $5bn.")["$5bn"].what or "")

@@ -360,7 +360,7 @@ def _held_at(level: Token) -> Token | None:
 def _object_moved(verb: Token, prep: Token, span: Span) -> str:
     """What a verb moved to or by the amount: its object, ' growth forecast' of 'the bank cut its growth forecast
     to 2.1%', ' fee' of 'increased the fee by $5'; '' when the amount is the object itself."""
-    if prep.dep_ != "prep" or prep.lower_ not in ("to", "by", "from", "at"):
+    if prep.dep_ != "prep" or prep.lower_ not in ("to", "by", "from", "at", "for"):
         return ""
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
     if obj is None or any(t.like_num or t.i in range(span.start, span.end) for t in obj.subtree):
