@@ -14,7 +14,7 @@ from wirebrief import cli
 from wirebrief.brief.schema import Brief, BriefRecord, Figure, Meta
 from wirebrief.cli import common
 from wirebrief.evals import scorers
-from wirebrief.evals.cases import GoldCase, GoldFigure, _occurrences, load_cases, place_spans
+from wirebrief.evals.cases import GoldCase, GoldFigure, load_cases, place_spans, written_alone
 from wirebrief.evals.compare import compare, load_summary, summarize
 from wirebrief.evals.runner import CaseResult, aggregate, score_records
 from wirebrief.figures.candidates import figure_candidates
@@ -39,7 +39,7 @@ def test_gold_records_are_consistent() -> None:
         for f in case.figures:
             assert text[f.span[0] : f.span[1]] == f.raw, (case.id, f.raw)
             assert f.quote in text and f.raw in f.quote, (case.id, f.raw)
-            assert f.status == "ignore" or _occurrences(f.raw).match(text, f.span[0]), (case.id, f.raw)  # not '47%'
+            assert f.status == "ignore" or written_alone(f.raw).match(text, f.span[0]), (case.id, f.raw)  # not '47%'
         assert 4 <= len(case.key_facts) <= 8, case.id
 
 

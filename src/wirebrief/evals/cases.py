@@ -62,7 +62,7 @@ def load_cases(directory: Path, select: list[str] | None = None) -> list[GoldCas
     return cases
 
 
-def _occurrences(raw: str) -> re.Pattern[str]:
+def written_alone(raw: str) -> re.Pattern[str]:
     """Where ``raw`` is written as a number of its own: '7%' is not the end of '47%', nor '2' the end of '12'."""
     before = r"(?<![\w.,])" if raw[:1].isalnum() else ""
     after = r"(?![\d])" if raw[-1:].isdigit() else ""
@@ -82,7 +82,7 @@ def place_spans(data: dict[str, Any], text: str) -> list[str]:
             continue
         if f.get("span") is None:
             nth = int(f.pop("nth", 0))
-            found = [m.start() for m in _occurrences(raw).finditer(quote)]
+            found = [m.start() for m in written_alone(raw).finditer(quote)]
             pos = found[nth] if nth < len(found) else -1
             if pos < 0:
                 problems.append(f"{where}: raw not in its quote")
@@ -92,7 +92,7 @@ def place_spans(data: dict[str, Any], text: str) -> list[str]:
         start, end = f["span"]
         if text[start:end] != raw:
             problems.append(f"{where}: span {start}-{end} holds {text[start:end]!r}")
-        elif f.get("status") != "ignore" and _occurrences(raw).match(text, start) is None:
+        elif f.get("status") != "ignore" and written_alone(raw).match(text, start) is None:
             problems.append(f"{where}: span {start}-{end} is inside a longer number {text[max(0, start - 3):end]!r}")
     for key in ("figures", "key_facts"):
         if key not in data:

@@ -57,17 +57,10 @@ def unit_agrees(predicted: str | None, gold: str | None) -> bool:
     return p == g or p is not None and g is not None and _counted(predicted) and _counted(gold) and _head(p) == _head(g)
 
 
-_MEASURES = {lexicon.stem(w) for w in (
-    "point", "mile", "foot", "feet", "ft", "metre", "meter", "m", "km", "yard", "inch", "acre", "hectare", "tonne",
-    "ton", "barrel", "gallon", "litre", "degree", "second", "minute", "hour", "day", "week", "month", "year")}
-"""Heads of measures whose modifier makes another unit ('basis point', 'square mile', 'light year')."""
-
-
 def _counted(unit: str | None) -> bool:
     """A counted noun, not money, a percentage or a measure."""
-    key = lexicon.unit_key(unit)
-    return key == " ".join(lexicon.stem(w) for w in (unit or "").lower().replace("-", " ").split()) and \
-        _head(key) not in _MEASURES
+    stems = " ".join(lexicon.stem(w) for w in (unit or "").lower().replace("-", " ").split())
+    return bool(unit) and lexicon.unit_key(unit) == stems and not lexicon.is_measure(unit or "")
 
 
 def _head(key: str) -> str:

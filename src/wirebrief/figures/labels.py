@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
 from wirebrief.figures.change import Direction, direction, movements
+from wirebrief.figures.lexicon import TIME_NOUNS
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import PARSER as PARSER
 from wirebrief.figures.parse import noun_phrase, number_token, parser, sentence_of, text_of
@@ -25,7 +26,7 @@ from wirebrief.figures.proposal import Proposal, is_share, sentence_at
 from wirebrief.figures.scope import SPAN_OF_TIME, Origin, Scope, article_scope, period_of, period_referred_to, where_of
 from wirebrief.figures.source import abbreviations, name_key, source_of
 from wirebrief.figures.units import SCALES, rate_after
-from wirebrief.figures.what import ANAPHORS, GENERIC, TIME_NOUNS, market_name, what_of, with_reported, with_subject
+from wirebrief.figures.what import ANAPHORS, GENERIC, clause_subject, market_name, what_of, with_reported, with_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -311,28 +312,17 @@ def _measure_of(text: str, m: NumberMention) -> str | None:
     if found is None:
         return None
     word = lexicon.singular(found.group(1).lower())
-    if word in TIME_NOUNS | {"mile", "inch", "yard", "acre"}:
-        return word
     key = lexicon.unit_key(word)
-    return key if key != lexicon.stem(word) else None  # a measure the lexicon names: percentage point, km
+    if key != lexicon.stem(word):
+        return key  # a unit the lexicon names: 'percentage points', 'km', USD ('half a dollar')
+    return word if lexicon.is_measure(word) else None  # 'hour', 'mile'
 
 
 def _moved_by_a_pronoun(number: Token) -> bool:
     """The clause that moves the figure has a pronoun for its subject, or none ('this would rise to 85%'; not 'the
     S&P 500 is poised to drop 0.2%', whose subject the label failed to name)."""
-    verb = number
-    for _ in range(6):
-        if verb.pos_ == "VERB" or verb.head.i == verb.i:
-            break
-        verb = verb.head
-    for _ in range(3):
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
-            return subject.pos_ in ("PRON", "DET")
-        if verb.dep_ not in ("xcomp", "conj", "advcl") or verb.head.i == verb.i:
-            break
-        verb = verb.head
-    return True
+    found = clause_subject(number)
+    return found is None or found[1].pos_ in ("PRON", "DET")
 
 
 def _only_a_move(what: str) -> bool:

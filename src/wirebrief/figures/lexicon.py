@@ -87,6 +87,19 @@ PLACE_ALIASES = {
 }
 
 
+TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
+MEASURES = TIME_NOUNS | {"point", "mile", "foot", "feet", "ft", "metre", "meter", "m", "km", "yard", "inch", "acre",
+                         "hectare", "tonne", "ton", "barrel", "gallon", "litre", "degree"}
+"""Words that name a measure, not a counted thing: a modifier makes another unit of them ('basis point', 'square
+mile'), and a fraction of one is one of them ('half an hour', 'a third of a mile')."""
+
+
+def is_measure(word: str) -> bool:
+    """A unit of measure by its head word ('percentage point', 'hours'), or one the unit aliases name ('km')."""
+    head = singular(word.lower().split(" of ")[0].split()[-1]) if word.strip() else ""
+    return head in MEASURES or head in _UNIT_ALIASES
+
+
 def words(text: str | None) -> list[str]:
     """Lower-case words of ``text``."""
     return _WORD.findall(text.lower()) if text else []

@@ -203,13 +203,17 @@ def _shares_the_date(verb: Token, dated: Token, date: Span, span: Span) -> bool:
     # in 2003, halving the stake'
     when = _is_when(dated) and dated.head.i == verb.i or dated.i in _when_heads(verb)  # 'was in 1984 when 41
     # million saw the films'
-    of_the_date = verb.dep_ == "relcl" and date.start <= verb.head.i < date.end and any(
-        c.lower_ == "when" for c in verb.children)  # 'in 2019, when the firm sold 12 million cars'
-    return trailing or going_on or when or of_the_date  # 'would raise rates to 2% when it meets next week'
+    of_the_date = verb.dep_ == "relcl" and date.start <= verb.head.i < date.end and _says_when(verb)  # 'in 2019,
+    # when the firm sold 12 million cars'
+    return trailing or going_on or when or of_the_date
+
+
+def _says_when(verb: Token) -> bool:
+    return any(c.lower_ == "when" for c in verb.children)
 
 
 def _is_when(verb: Token) -> bool:
-    return verb.dep_ == "advcl" and any(c.lower_ == "when" for c in verb.children)
+    return verb.dep_ == "advcl" and _says_when(verb)
 
 
 def _when_heads(verb: Token) -> set[int]:

@@ -11,6 +11,7 @@ from wirebrief.figures import lexicon
 from wirebrief.figures.change import movement_of
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import is_named, noun_phrase, sentence_of
+from wirebrief.figures.source import SOURCE_NOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -24,7 +25,6 @@ GENERIC = {"figure", "number", "total", "level", "tally", "count", "estimate", "
 """Nouns that stand for a number, not a thing: 'the 169,000 figure', 'the number of jobs'."""
 
 
-TIME_NOUNS = {"year", "month", "week", "day", "hour", "minute", "second", "quarter", "decade", "century"}
 
 
 ANAPHORS = {"other", "more", "one", "many", "those", "some", "few", "these", "them", "all"}
@@ -47,6 +47,26 @@ def subject_of(number: Token, span: Span) -> Token | None:
     """The entity a figure belongs to when it is not the thing counted: the subject of its clause ('Fiat's shares
     rose 4.5%', 'Turkey … owing $23bn'), through a clause that has none of its own ('having increased by $43.6bn'
     takes 'the US trade deficit'), or the antecedent of 'which' ('The Aviator, which has taken $90m')."""
+    found = clause_subject(number)
+    if found is None:
+        return None
+    verb, subject = found
+    if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
+        subject = verb.head
+    if subject.lower_ in _PRONOUNS:
+        resolved = None if _quoted(subject) else _antecedent_subject(verb) or _subject_before(subject)
+        if resolved is None:
+            return None
+        subject = resolved
+    if not _names_a_thing(subject) or any(
+            t.i in range(span.start, span.end) for t in subject.doc[subject.left_edge.i:subject.i + 1]):
+        return None
+    return subject
+
+
+def clause_subject(number: Token) -> tuple[Token, Token] | None:
+    """The verb of a figure's clause and its subject as the parse gives it (a pronoun unresolved), through clauses
+    that have none of their own; None when no clause up the tree has one."""
     tok = number
     for _ in range(8):
         if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
@@ -58,14 +78,7 @@ def subject_of(number: Token, span: Span) -> Token | None:
             return None
         subject = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
         if subject is not None:
-            if subject.lower_ in ("which", "that", "who") and verb.dep_ == "relcl":
-                subject = verb.head
-            if subject.lower_ in _PRONOUNS:
-                subject = None if _quoted(subject) else _antecedent_subject(verb) or _subject_before(subject)
-            if subject is None or not _names_a_thing(subject) or any(
-                    t.i in range(span.start, span.end) for t in subject.doc[subject.left_edge.i:subject.i + 1]):
-                return None
-            return subject
+            return verb, subject
         if verb.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp") or verb.head.i == verb.i:
             return None
         verb = verb.head
@@ -73,9 +86,9 @@ def subject_of(number: Token, span: Span) -> Token | None:
 
 
 _PRONOUNS = {"it", "he", "she", "they"}
-_BODIES = {"company", "firm", "group", "bank", "government", "ministry", "department", "agency", "carmaker",
-           "retailer", "airline", "club", "team", "council", "union", "regulator", "insurer", "lender", "party"}
-"""Common nouns for an organisation that 'it' can stand for when it says something of itself."""
+_BODIES = {w for w in SOURCE_NOUNS if not lexicon.is_person(w)}
+"""Common nouns for a body that 'it' can stand for when it says something of itself: the sources that are not
+persons ('The company said it has')."""
 
 
 def _names_a_thing(token: Token) -> bool:
@@ -200,7 +213,7 @@ def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) ->
     """The counted noun phrase and the event that governs it: 'ISIS operatives elimination', 'vehicles
     recalled'; for money and percentages the thing measured: 'pre-tax profit', 'sales rose', 'stake'; for a
     duration what lasts it: 'a five-year alliance' → 'alliance'."""
-    if noun is not None and noun.lemma_.lower() in TIME_NOUNS and (lasting := _lasting(noun)):
+    if noun is not None and noun.lemma_.lower() in lexicon.TIME_NOUNS and (lasting := _lasting(noun)):
         return lasting
     if noun is not None and (phrase := meaningful(noun_phrase(noun))):
         parts = [phrase]
