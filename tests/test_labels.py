@@ -46,6 +46,23 @@ def test_ages(pipeline: Pipeline) -> None:
         assert (found[raw].unit, found[raw].what) == ("year", "age"), found[raw]
 
 
+@pytest.mark.parametrize(("text", "raw"), [
+    ("He will be 35 by the end of the year.", "35"),
+    ("They moved to Ohio when their older daughter was 10.", "10"),
+    ("She is 29 and lives in Leeds.", "29"),
+])
+def test_the_number_a_person_is_is_an_age(pipeline: Pipeline, text: str, raw: str) -> None:
+    assert (figures(pipeline, text)[raw].unit, figures(pipeline, text)[raw].what) == ("year", "age")
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("He was 2 under par after the round.", "2"),  # a score
+    ("The score was 2 at half-time.", "2"),  # no person
+])
+def test_a_number_a_person_is_not_is_no_age(pipeline: Pipeline, text: str, raw: str) -> None:
+    assert figures(pipeline, text)[raw].what != "age"
+
+
 def test_a_source_is_named_as_the_article_shortens_it(pipeline: Pipeline) -> None:
     found = figures(pipeline, "The US Central Command (CENTCOM) said it had carried out 94 operations. Central "
                               "Command said 18 fighters were killed.")

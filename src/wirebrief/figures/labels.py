@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
+from wirebrief.figures.ages import is_age
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.lexicon import TIME_NOUNS
 from wirebrief.figures.mention import NumberMention
@@ -229,7 +230,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     if m.kind == "money" and (bracketed := _noun_past_conversion(doc, m)) is not None:
         what = bracketed
     refers_back = False
-    if _is_age(text_of(doc), m, noun):
+    if is_age(text_of(doc), m, noun, number):
         unit, what = "year", "age"
     elif what and _says_nothing(what, unit):
         refers_back = any(w in _NO_THING for w in lexicon.words(what))
@@ -375,25 +376,6 @@ def _in_a_list_of_names(text: str, m: NumberMention) -> bool:
             items = re.split(r",\s|,?\s(?:and|or)\s", found.group(0))
             return any(not item[:1].isdigit() for item in items) and sum(item[:1].isdigit() for item in items) >= 2
     return False
-
-
-_AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
-
-
-_AGE_APPOSED = re.compile(r"[,(]\s*(?:now|aged)\s+\Z", re.IGNORECASE)
-
-
-_AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
-
-
-def _is_age(text: str, m: NumberMention, noun: Token | None) -> bool:
-    """A person's age: 'the 31-year-old Dane', 'at the age of 87', 'aged 18', 'Agassi, now 34'."""
-    if m.kind == "age" or m.raw.lower().endswith(("year-old", "years old", "year old")) or \
-            _AGE_AFTER.match(text, m.end):
-        return True  # the finder's ages: 'Prince Charles, 56, and …'
-    if _AGE_APPOSED.search(text, max(0, m.start - 12), m.start) and text[m.end:m.end + 1] in (",", ")"):
-        return True  # 'Agassi, now 34, has progressed': whatever noun the parse hangs it on
-    return noun is None and m.unit is None and bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start))
 
 
 def _is_year(number: Token, m: NumberMention) -> bool:

@@ -1,0 +1,63 @@
+"""Ages: a bare number that is how old a person is ('the 31-year-old Dane', 'aged 18', 'Agassi, now 34,',
+'he will be 35', 'when their older daughter was 10'). An age's unit is ``year`` and its ``what`` is ``age``."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from wirebrief.figures import lexicon
+from wirebrief.figures.mention import NumberMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
+
+
+_AGE_APPOSED = re.compile(r"[,(]\s*(?:now|aged)\s+\Z", re.IGNORECASE)
+
+
+_AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
+
+
+_KIN = frozenset("daughter son mother father wife husband brother sister grandson granddaughter grandmother "
+                 "grandfather mum dad aunt uncle niece nephew cousin sibling twin".split())
+_PERSONAL = frozenset({"he", "she", "i", "you"})
+_AFTER_AN_AGE = frozenset({"by", "in", "at", "on", "when", "and", "but", "or", "then", "now", "this", "last"})
+"""Words that may follow 'he was 35' in a sentence about his age; 'he was 2 under par', 'she was 10 clear' are
+scores."""
+
+
+def is_age(text: str, m: NumberMention, noun: Token | None, number: Token) -> bool:
+    """A person's age: 'the 31-year-old Dane', 'at the age of 87', 'aged 18', 'Agassi, now 34', 'he will be 35'."""
+    if m.kind == "age" or m.raw.lower().endswith(("year-old", "years old", "year old")) or \
+            _AGE_AFTER.match(text, m.end):
+        return True  # the finder's ages: 'Prince Charles, 56, and …'
+    if _AGE_APPOSED.search(text, max(0, m.start - 12), m.start) and text[m.end:m.end + 1] in (",", ")"):
+        return True  # 'Agassi, now 34, has progressed': whatever noun the parse hangs it on
+    if noun is not None or m.unit is not None:
+        return False
+    return bool(_AGE_BEFORE.search(text, max(0, m.start - 12), m.start)) or _a_person_is(number, m)
+
+
+def _a_person_is(number: Token, m: NumberMention) -> bool:
+    """A whole number a person is ('she is 29', 'when their older daughter was 10', 'Federer turned 30'): the
+    complement of 'be' or the object of 'turn', with a person for subject and nothing after it that makes it a
+    score ('he was 2 under par')."""
+    head = number.head
+    if not (m.raw.isdigit() and 1 <= m.value <= 120) or not (
+            number.dep_ in ("attr", "acomp") and head.lemma_ == "be"
+            or number.dep_ == "dobj" and head.lemma_ == "turn"):
+        return False
+    after = number.nbor(1) if number.i + 1 < len(number.doc) else None
+    if after is not None and not (after.is_punct or after.lower_ in _AFTER_AN_AGE):
+        return False
+    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.lower_ in ("who", "that") and head.dep_ == "relcl":
+        subject = head.head  # 'Smith, who is 45,'
+    if subject is None:
+        return False
+    word = subject.lower_
+    return (word in _PERSONAL or subject.ent_type_ == "PERSON" or lexicon.is_person(word)
+            or lexicon.singular(word) in _KIN)
