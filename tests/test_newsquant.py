@@ -56,3 +56,10 @@ def test_the_gold_units_modifiers_are_no_concept() -> None:
             "referred_concepts": "-"}
     assert concept_matches(Quantity(22, None, "burglary", "=", "residential burglaries"), gold)
     assert not concept_matches(Quantity(22, None, "burglary", "=", "police station burglaries"), gold)
+
+
+def test_a_fraction_is_their_share() -> None:
+    gold = {"value": "0.25", "unit": "% US population", "normalized_unit": "% US population"}
+    assert unit_matches(Quantity(0.25, None, None, "=", "US population vaccinated"), gold)  # 'One fourth of'
+    assert not unit_matches(Quantity(25, None, None, "=", "US population"), gold)  # a count is no share
+    assert not unit_matches(Quantity(0.25, None, "USD", "=", "fee"), gold)

@@ -189,6 +189,8 @@ def unit_matches(q: Quantity, gold: dict[str, Any]) -> bool:
     ours, theirs = unit_name(q.unit, q.per), gold["normalized_unit"]
     if _subunit(gold) is not None and q.unit in _CURRENCY_NAMES:
         return True  # 19 cents read as USD 0.19
+    if ours == "-" and theirs.startswith("%") and 0 < q.low < 1 and q.high is None:
+        return True  # 'one in three Germans': CQE writes a fraction as '% Germans', the finder as 0.333, no unit
     if ours == "-" or theirs in ("-", ""):
         return ours == "-" and theirs in ("-", "", "count")
     return ours.lower() == theirs.lower() or _unit_key(ours) == _unit_key(theirs)
