@@ -408,8 +408,9 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
     if number.dep_ == "conj" and head.i != number.i and (head.like_num or head.pos_ == "NUM"):
         return _counted_noun(head, span)  # '12 or 14 years': 14 counts what 12 counts
     noun: Token | None = None
-    if head.i in range(span.start, span.end) and head.lower_ in SCALES and head.dep_ in ("compound", "nummod"):
-        number, head = head, head.head  # '2m shares' parsed as 2 → m → shares: the scale passes on to the noun
+    if head.i in range(span.start, span.end) and head.lower_ in SCALES:
+        # '2m shares' parsed as 2 → m → shares: the scale passes on to the noun; '35m of its devices': its 'of'
+        number, head = (head, head.head) if head.dep_ in ("compound", "nummod") else (head, head)
     if number.dep_ in ("nummod", "quantmod", "amod", "compound") and head.pos_ in ("NOUN", "PROPN") \
             and head.i not in range(span.start, span.end):
         noun = head
