@@ -27,6 +27,9 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("Shares of the coal producer slid 0.8% after the fire.", "0.8%", "down"),
     ("The index lost 1.1% to end at 1,334.", "1.1%", "down"),
     ("The firm lost $5m on the deal.", "$5m", None),  # a loss, not a fall
+    ("The start-up raised £30m from investors.", "£30m", None),  # money raised, not a rise
+    ("The chain raised prices by £5 a night.", "£5", "up"),
+    ("The bank raised its stake 5% to 15%.", "5%", "up"),
     ("On Wall Street: Dow +0.2% and Nasdaq +0.8%.", "0.2%", "up"),
     ("The company employs 600 people in Texas.", "600", None),
     ("The chain set up 30 shops in the north.", "30", None),  # a particle of a verb that moves nothing

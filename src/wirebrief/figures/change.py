@@ -148,6 +148,14 @@ def _has_amount(verb: Token, but: Token) -> bool:
     return False
 
 
+def _not_moved(text: str, m: NumberMention, gov: Token, root: Token) -> bool:
+    """A verb of movement that moves no figure here: 'lost $5m' is a loss, 'has raised 280 million shekels' is money
+    raised ('raised prices by 5p', 'raised its stake 5%' move them)."""
+    verb, share = gov.lemma_.lower(), m.kind == "percent" or "point" in text[m.end:m.end + 8]
+    raised = verb == "raise" and root.head.i == gov.i and root.dep_ in ("dobj", "npadvmod")
+    return (verb in _LOSE_ONLY or raised) and not share
+
+
 def direction(text: str, m: NumberMention, number: Token, span: Span) -> Direction | None:
     """Up or down when the text says the figure moved, else None."""
     if (m.raw.startswith("+") or text[max(0, m.start - 1):m.start] == "+") and m.kind in ("percent", "money"):
@@ -171,7 +179,7 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
         way = _direction(moved)  # 'a rise in spending of 14.8%'
     if way is None:
         return None
-    if gov.lemma_.lower() in _LOSE_ONLY and m.kind != "percent" and "point" not in text[m.end:m.end + 8]:
+    if _not_moved(text, m, gov, root):
         return None
     if role == "level" and gov.pos_ in ("VERB", "AUX") and _has_amount(gov, root):
         return None
