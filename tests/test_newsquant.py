@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from wirebrief.brief.schema import Figure
-from wirebrief.evals.newsquant import TIERS, Quantity, concept_matches, load, score, unit_matches, value_matches
+from wirebrief.evals.newsquant import (
+    TIERS,
+    Quantity,
+    change_of,
+    concept_matches,
+    load,
+    score,
+    unit_matches,
+    value_matches,
+)
 from wirebrief.llm.fake import FakeBackend, brief_reply
 from wirebrief.pipeline import build_pipeline
 from wirebrief.settings import Settings
@@ -63,3 +72,14 @@ def test_a_fraction_is_their_share() -> None:
     assert unit_matches(Quantity(0.25, None, None, "=", "US population vaccinated"), gold)  # 'One fourth of'
     assert not unit_matches(Quantity(25, None, None, "=", "US population"), gold)  # a count is no share
     assert not unit_matches(Quantity(0.25, None, "USD", "=", "fee"), gold)
+
+
+@pytest.mark.parametrize(("text", "raw", "change"), [
+    ("Analysts see a 19% drop for the index.", "19%", "="),  # the size of a noun of movement
+    ("Staff get a 5% pay rise.", "5%", "="),
+    ("The partners pledged a decrease of 400,000 barrels a day.", "400,000 barrels", "="),
+    ("Shares of the retailer dropped 19% on Monday.", "19%", "down"),  # a verb moved it
+])
+def test_their_change_is_a_verbs(figures_of, text: str, raw: str, change: str) -> None:  # type: ignore[no-untyped-def]
+    figure = next(f for f in figures_of(text) if f.raw == raw)
+    assert figure.change is not None and change_of(figure) == change

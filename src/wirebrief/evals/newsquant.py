@@ -11,7 +11,8 @@ matched to the gold per sentence, one to one:
   ``per``: USD per barrel = dollar per barrel, a counted noun
   by its singular head, any persons noun = people);
 - value+change: our qualifier mapped onto CQE's (approximately → ``~``; more than, at least → ``>``; less than, up
-  to → ``<``), else our ``change`` (up/down), else ``=`` (CQE's one column writes the qualifier when both hold);
+  to → ``<``), else our ``change`` (up/down), else ``=`` (CQE's one column writes the qualifier when both hold,
+  and no change for the size of a noun of movement: 'a 19% drop');
 - value+concept partial: a word of the gold's referred concepts is a word of our ``what`` (without the words of our
   unit: '19 fouls' counts fouls, CQE's unit, and refers to nothing); complete: all of them (a gold with no concept,
   ``-``, needs an empty ``what``).
@@ -29,6 +30,7 @@ from typing import Any
 
 from wirebrief.brief.schema import Figure
 from wirebrief.figures import lexicon
+from wirebrief.figures.change import FALL_NOUNS, RISE_NOUNS
 
 TIERS = ("value", "value_unit", "value_change", "value_concept", "value_concept_complete")
 PUBLISHED = {
@@ -111,12 +113,27 @@ def load(path: Path) -> list[Item]:
     return [Item(d["text"], d["quantities"]) for d in json.loads(path.read_text(encoding="utf-8"))]
 
 
+_MOVEMENT_NOUNS = "|".join(sorted(RISE_NOUNS | FALL_NOUNS))
+_NOUN_AFTER = re.compile(rf"(?:[ -][a-z]+)?[ -](?:{_MOVEMENT_NOUNS})s?\b", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(rf"\b(?:{_MOVEMENT_NOUNS})s?\s+of\s+\Z", re.IGNORECASE)
+
+
+def _measures_a_noun_of_movement(f: Figure) -> bool:
+    """'a 19% drop', 'a 5% pay rise', 'an overall cut of 800,000 barrels': the figure is the size of a noun of
+    movement, not a figure that moved."""
+    start, end = f.span[0] - f.quote_span[0], f.span[1] - f.quote_span[0]
+    return bool(_NOUN_AFTER.match(f.quote, end) or _NOUN_BEFORE.search(f.quote, max(0, start - 30), start))
+
+
 def change_of(f: Figure) -> str:
     """Our change and qualifier as CQE's one ``change`` column: a qualifier, as CQE's annotators write it when a
-    figure has both ('up about 19%' is '~', 'climbed more than 3%' is '>'), else the change, else '='."""
+    figure has both ('up about 19%' is '~', 'climbed more than 3%' is '>'), else the change, else '='. CQE's
+    annotators mark a change only where a verb or an adverb moves the figure ('rose 5%', 'up 19 cents'): the size
+    of a noun of movement is '=' in their gold ('a 19% drop', 'an increase of 60,600 jobs': 14 of the 16 such
+    figures of the development half)."""
     qualifier = {"approximately": "~", "more than": ">", "at least": ">", "less than": "<", "up to": "<"}.get(
         f.qualifier)
-    return qualifier or f.change or "="
+    return qualifier or (None if _measures_a_noun_of_movement(f) else f.change) or "="
 
 
 def quantities(figures: list[Figure]) -> list[Quantity]:
