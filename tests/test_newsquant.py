@@ -53,6 +53,16 @@ def test_a_degenerate_labeller_scores_badly(figures_of) -> None:  # type: ignore
     assert blanked["value_concept"]["f1"] < 0.2 and blanked["value_unit"]["f1"] < 0.35
 
 
+def test_a_label_that_keeps_the_whole_sentence_scores_badly(figures_of) -> None:  # type: ignore[no-untyped-def]
+    """CQE's partial rule wants one gold word among the label's: the whole sentence has them all (0.82 without
+    the short-phrase rule, complete 0.74)."""
+    def everything(text: str) -> list[Figure]:
+        return [f.model_copy(update={"what": f.quote}) for f in figures_of(text)]
+
+    kept = score(load(DATA), everything).table()
+    assert kept["value_concept"]["f1"] < 0.1 and kept["value_concept_complete"]["f1"] < 0.1
+
+
 def test_pence_match_their_pounds() -> None:
     gold = {"value": "164", "unit": "p", "normalized_unit": "point"}  # CQE normalizes '164p' to 'point'
     ours = Quantity(1.64, None, "GBP", "=", "shares")

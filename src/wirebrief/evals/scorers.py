@@ -67,12 +67,21 @@ def _head(key: str) -> str:
     return key.split(" of ")[0].split()[-1]
 
 
+def short_enough(said: int, gold: int) -> bool:
+    """A label is a short phrase: no more content words than twice the gold's, or five. A label that keeps the
+    whole sentence names every fact of it (and would agree with any gold of that sentence)."""
+    return said <= max(5, 2 * gold)
+
+
 def what_agrees(predicted: str | None, gold: str | None, *, complete: bool = False) -> bool:
     """Partial: the prediction names the gold's event (killed ≠ detained; revenue ≠ profit), or shares a content
-    word with a gold that names none. Complete: every content word of the gold is in the prediction."""
+    word with a gold that names none. Complete: every content word of the gold is in the prediction. Either way,
+    a short phrase (:func:`short_enough`)."""
     p, g = fact_words(predicted), fact_words(gold)
     if not g:
         return not p
+    if not short_enough(len(p), len(g)):
+        return False
     if complete:
         return g <= p
     gold_events = lexicon.events(gold)
