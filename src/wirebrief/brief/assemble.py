@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 
 from wirebrief.brief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
 from wirebrief.figures import lexicon
+from wirebrief.figures.ages import AGE, is_age_label
 from wirebrief.figures.candidates import tidy, unverified_numbers
 from wirebrief.figures.claims import Claims, fact_words
 from wirebrief.figures.mention import NumberMention
@@ -168,7 +169,9 @@ def _restates(first: Figure, again: Figure) -> bool:
     unit = fact_words(first.unit)
     same = not said or not words or bool((said - unit) & (words - unit)) or bool(
         lexicon.events(first.what) & lexicon.events(again.what)) or _specific(first.value)
-    if first.what == again.what == "age" and first.quote_span != again.quote_span:
+    if is_age_label(first.what) and is_age_label(again.what) and (AGE in (first.what, again.what) or
+                                                               first.what == again.what) \
+            and first.quote_span != again.quote_span:
         return True  # 'died in Miami at the age of 87 on 4 February' … 'The 87-year-old was found in Florida': one
         # age, whatever place or date each sentence gives (two people of one age in one article are listed once)
     return first.quote_span != again.quote_span and same and all(

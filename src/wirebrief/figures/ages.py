@@ -1,5 +1,6 @@
 """Ages: a bare number that is how old a person is ('the 31-year-old Dane', 'aged 18', 'Agassi, now 34,',
-'he will be 35', 'when their older daughter was 10'). An age's unit is ``year`` and its ``what`` is ``age``."""
+'he will be 35', 'when their older daughter was 10'). An age's unit is ``year`` and its ``what`` names whose age
+it is when the sentence does ('Dane age', 'Prince Charles age'), else ``age``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
 from wirebrief.figures.mention import NumberMention
+from wirebrief.figures.parse import noun_phrase
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
+
+AGE = "age"
 
 _AGE_BEFORE = re.compile(r"(?:\bage of|\baged|\bnow|\bage)\s*\Z", re.IGNORECASE)
 
@@ -23,6 +27,7 @@ _AGE_AFTER = re.compile(r"(?:-|\s)?years?(?:-|\s)old\b", re.IGNORECASE)
 
 _KIN = frozenset("daughter son mother father wife husband brother sister grandson granddaughter grandmother "
                  "grandfather mum dad aunt uncle niece nephew cousin sibling twin".split())
+_AGE_WORDS = frozenset({"year", "month", "week", "day", "old"})
 _PERSONAL = frozenset({"he", "she", "i", "you"})
 _AFTER_AN_AGE = frozenset({"by", "in", "at", "on", "when", "and", "but", "or", "then", "now", "this", "last"})
 """Words that may follow 'he was 35' in a sentence about his age; 'he was 2 under par', 'she was 10 clear' are
@@ -61,3 +66,46 @@ def _a_person_is(number: Token, m: NumberMention) -> bool:
     word = subject.lower_
     return (word in _PERSONAL or subject.ent_type_ == "PERSON" or lexicon.is_person(word)
             or lexicon.singular(word) in _KIN)
+
+
+def age_label(number: Token, span: Span) -> str:
+    """'age' after whose age it is: the noun the age qualifies ('the 31-year-old Dane'), the name it stands beside
+    ('Prince Charles, 56,'), or the person its clause is about ('Ossie Davis died … at the age of 87', 'their
+    older daughter was 10'); never a pronoun, which names nobody by itself."""
+    owner = _owner(number, span)
+    if owner is None:
+        return AGE
+    if owner.i < span.start:
+        return f"{noun_phrase(owner)} {AGE}"  # 'Prince Charles, 56,'
+    kept = [t.text for t in owner.lefts if t.i >= span.end and t.dep_ in ("compound", "amod")
+            and t.lemma_ not in _AGE_WORDS and not t.like_num and not t.is_punct]  # not the age's own words
+    return " ".join([*kept, owner.text, AGE])  # 'the 31-year-old Dane'
+
+
+def is_age_label(what: str | None) -> bool:
+    return what == AGE or bool(what and what.endswith(f" {AGE}"))
+
+
+def _owner(number: Token, span: Span) -> Token | None:
+    inside = range(span.start, span.end)
+    top = number
+    while top.head.i in inside and top.head.i != top.i:
+        top = top.head
+    head = top.head
+    while head.lemma_ in _AGE_WORDS and head.head.i != head.i:  # 'four years old': past its own words
+        top, head = head, head.head
+    if top.dep_ in ("amod", "compound", "nummod") and head.i > span.end - 1 and head.pos_ in ("NOUN", "PROPN"):
+        return head  # 'the 68 year-old Washington'
+    before = number.doc[span.start - 2] if span.start >= 2 else None
+    if before is not None and number.doc[span.start - 1].text in (",", "(") and before.pos_ == "PROPN":
+        return before  # 'Prince Charles, 56,'
+    verb = head
+    for _ in range(6):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i in inside or subject.pos_ == "PRON":
+        return None
+    named = subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN"
+    return subject if named or lexicon.is_person(subject.lower_) or lexicon.singular(subject.lower_) in _KIN else None

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wirebrief.figures import lexicon
-from wirebrief.figures.ages import is_age
+from wirebrief.figures.ages import age_label, is_age
 from wirebrief.figures.change import Direction, direction, movements
 from wirebrief.figures.lexicon import TIME_NOUNS
 from wirebrief.figures.mention import NumberMention
@@ -231,7 +231,7 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
         what = bracketed
     refers_back = False
     if is_age(text_of(doc), m, noun, number):
-        unit, what = "year", "age"
+        unit, what = "year", age_label(number, span)
     elif what and _says_nothing(what, unit):
         refers_back = any(w in _NO_THING for w in lexicon.words(what))
         what = None
