@@ -377,7 +377,8 @@ def test_years_are_numbers_but_no_candidates() -> None:
 
 @pytest.mark.parametrize("text", ["no one came", "someone said", "it was one of the worst", "One day later",
                                   "the one you mentioned", "Which one do you prefer?", "the first half of 2024",
-                                  "a third term", "the twenty-first century", "thousands fled", "a one-off fee"])
+                                  "a third term", "the twenty-first century", "thousands fled", "a one-off fee",
+                                  "sales are expected to grow this half"])
 def test_idioms_are_no_numbers(text: str) -> None:
     assert [m for m in find_numbers(text) if m.is_figure_candidate] == []
 
@@ -537,3 +538,13 @@ def test_a_fraction_after_a_before_what_its_people_say(text: str, value: float |
 ])
 def test_sub_before_a_number_is_less_than(text: str, raw: str) -> None:
     assert [(m.raw, m.qualifier) for m in find_numbers(text)] == [(raw, "less than")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("the production of eight million 250ml bottles", [("eight million", 8_000_000), ("250ml", 250)]),
+    ("eight million 250 bottles", [("eight million", 8_000_000), ("250", 250)]),
+    ("4 thousand 3 hundred and 21 is a valid number", [("4 thousand 3 hundred and 21", 4321)]),
+    ("in the last half hour", [("half", 0.5)]),  # half an hour, not the half of a year
+])
+def test_a_number_ends_where_its_words_do(text: str, found: list[tuple[str, float]]) -> None:
+    assert [(m.raw, m.value) for m in find_numbers(text)] == found

@@ -104,9 +104,10 @@ _ONE_AFTER = re.compile(
     r"|can\b|could\b|must\b|should\b|would\b|might\b|may\b|will\b)|-(?:off|time|sided|on-one|way)\b", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"\s+(?:mile|metre|meter|foot|inch|kilo\w*|pound|dollar|euro|year|month|week|day|hour)s?\b",
                          re.IGNORECASE)
-_HALF_BEFORE = re.compile(r"\b(?:first|second|other|better|latter|back|front|top|bottom|the|fly|scrum)(?:\s+|-)\Z",
-                          re.IGNORECASE)
-"""'the second half', 'second-half tries', 'fly-half': a part of a match or a position, not a half of something."""
+_HALF_BEFORE = re.compile(r"\b(?:first|second|other|better|latter|back|front|top|bottom|the|fly|scrum|this|that|last"
+                          r"|next|each|opening|closing)(?:\s+|-)\Z", re.IGNORECASE)
+"""'the second half', 'second-half tries', 'fly-half', 'sales this half': a part of a match or a year, or a position,
+not a half of something."""
 
 
 @dataclass
@@ -259,7 +260,8 @@ def _idiom(d: _Draft, text: str) -> bool:
     """'no one', 'the one you mentioned', 'one of the', 'one day', 'the second half': no count of one or a half."""
     word = d.core.text.lower()
     if word == "half":
-        return bool(_HALF_BEFORE.search(text, max(0, d.start - 10), d.start)) or text.startswith("-", d.end)
+        return bool(_HALF_BEFORE.search(text, max(0, d.start - 10), d.start)) and not _UNIT_AFTER.match(
+            text, d.end) or text.startswith("-", d.end)  # 'the last half hour' is half an hour
     if word != "one" or d.kind != "count":
         return False
     if _ONE_BEFORE.search(text, max(0, d.start - 12), d.start):

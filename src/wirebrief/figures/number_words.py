@@ -119,8 +119,9 @@ def _step(acc: _Acc, t: Tok) -> _Acc | None:
 
 def _cardinal(toks: list[Tok], i: int) -> tuple[_Acc, int] | None:
     """The whole number starting at ``toks[i]`` and the index after it. When a word cannot continue it and an
-    'and' came before ('3 hundred and 2 hundred'), the number ends before the 'and'."""
-    acc, j, before_and = _Acc(), i, (_Acc(), i)
+    'and' came before ('3 hundred and 2 hundred'), the number ends before the 'and'; digits after a scale word end
+    it unless a number word follows them ('eight million 250ml bottles' is two figures)."""
+    acc, j, before_and, prev = _Acc(), i, (_Acc(), i), _Acc()
     while j < len(toks):
         t = toks[j]
         if j > i and (t.gap not in (" ", "-", "and") or (t.gap == "and" and acc.last not in ("hundred", "scale"))
@@ -134,7 +135,10 @@ def _cardinal(toks: list[Tok], i: int) -> tuple[_Acc, int] | None:
         if j > i and t.gap == "and":
             before_and = (acc, j)
             nxt = replace(nxt, and_at=j, before_and=acc.value, and_scale=acc.top if acc.last == "scale" else Decimal(1))
-        acc, j = nxt, j + 1
+        prev, acc, j = acc, nxt, j + 1
+    if acc.last == "digits" and prev.last == "scale" and j - 1 > i:
+        acc, j = prev, j - 1  # 'eight million 250ml bottles': digits after a scale go on only to a word ('4 thousand 3
+        # hundred')
     return (acc, j) if j > i else None
 
 
