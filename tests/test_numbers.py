@@ -548,3 +548,12 @@ def test_sub_before_a_number_is_less_than(text: str, raw: str) -> None:
 ])
 def test_a_number_ends_where_its_words_do(text: str, found: list[tuple[str, float]]) -> None:
     assert [(m.raw, m.value) for m in find_numbers(text)] == found
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The mass of the sun is approximately 1.99×10−30 kilograms.", 1.99e-30),  # a minus sign, no caret
+    ("a wavelength of 2.5 × 10⁻⁶ m", 2.5e-6),  # superscripts
+    ("about 1.3x10^6 cells", 1.3e6),
+])
+def test_scientific_notation_is_one_number(text: str, value: float) -> None:
+    assert [m.value for m in find_numbers(text)] == [pytest.approx(value)]

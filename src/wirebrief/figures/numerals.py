@@ -58,7 +58,8 @@ _FORMS = re.compile(
     |(?P<ampm>(?<![\d.:,])\d{{1,2}}\s?(?i:[ap]\.m\.|[ap]m\b))
     |(?P<slashdate>(?<![\d/])\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))
     |(?P<dotted>(?<![\d.])\d+(?:\.\d+){{2,}}(?:,\d+)?(?!\d))
-    |(?P<power>(?<![\d.])\d{{1,15}}(?:\.\d+)?(?:\^[+-]{{0,2}}\d{{1,2}}|\s?[x×*]\s?10\^[+-]?\d{{1,2}})(?!\d))
+    |(?P<power>(?<![\d.])\d{{1,15}}(?:\.\d+)?(?:\^[+-]{{0,2}}\d{{1,2}}|\s?[x×*]\s?10\^[+−-]?\d{{1,2}}|\s?×\s?10[−-]\d{{1,2}}
+        |\s?[x×*]\s?10[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,2}})(?!\d))
     |(?P<mixed>(?<![\d./])\d{{1,3}}[ ]+\d{{1,2}}[/⁄]\d{{1,3}}(?![\d/]))
     |(?P<fraction>(?<![\d./])\d+[/⁄]\d+(?![\d/]))
     |(?P<vulgar>(?<![\d.])\d*[{''.join(_VULGAR)}])
@@ -66,6 +67,7 @@ _FORMS = re.compile(
     |\b(?P<word>(?i:{_WORD_RE}|an?(?=[ ]+(?:{_A_BEFORE})\b)))\b""",
     re.VERBOSE,
 )
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
 _GAP = re.compile(r"[ ]*-[ ]*|[ ]+(?:(and|point|of|out[ ]+of|in|over)[ ]+)?")
 _COMMON_DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 16, 32, 64, 100, 1000}
 
@@ -131,9 +133,10 @@ def _pair_cores(m: re.Match[str]) -> Iterator[Core]:
 def _form_value(form: str, text: str) -> Decimal:
     """The value of a power ('1.1^23', '1.3x10^6'), a fraction ('3/4', '10 1/2') or a vulgar fraction ('10½')."""
     if form == "power":
-        base, exponent = re.split(r"\s?[x×*]\s?10\^|\^", text)
-        if "^" in text and re.search(r"[x×*]", text):
-            return Decimal(base) * Decimal(10) ** int(exponent)
+        text = text.replace("−", "-").translate(_SUPERSCRIPTS)
+        if (scientific := re.fullmatch(r"(.+?)\s?[x×*]\s?10\^?([+-]?\d+)", text)) is not None:
+            return Decimal(scientific.group(1)) * Decimal(10) ** int(scientific.group(2))  # '1.99×10−30'
+        base, exponent = text.split("^")
         sign = -1 if exponent.count("-") % 2 else 1
         return Decimal(base) ** (sign * int(exponent.lstrip("+-")))
     if form == "vulgar":
