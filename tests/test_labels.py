@@ -18,6 +18,8 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("GM is recalling 20,000 pickups from the 2004 and 2005 model years.", {"2004", "2005"}, {"20,000"}),
     ("The 1999 agreement created 2000 new jobs.", {"1999"}, {"2000"}),
     ("The Sony Xperia Tab 4 Max costs $300.", {"4"}, {"$300"}),  # a name that goes on after the number
+    ("The airline is grounding two new 737 Max jets.", {"737"}, {"two"}),  # 'two' counts the jets
+    ("Police seized 20 Apple phones.", set(), {"20"}),
     ("Bekele, the Olympic 10,000m champion, ran 400m in training.", {"10,000m"}, set()),
     ("Replacements: Everitt for Mapletoft (53), Reid for Murphy (47). The club sold 300 tickets.", {"53", "47"},
      {"300"}),

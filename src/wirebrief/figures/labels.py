@@ -349,14 +349,20 @@ _NOT_NAMES = {"no", "number", "the", "a", "an", "and", "or", "but", "of", "to", 
 def _in_name(number: Token, m: NumberMention) -> bool:
     """A bare integer right after a capitalised word, counting no noun after it, is part of a name: 'Halo 2
     sells', 'Internet Explorer 7', 'Chapter 11', 'Kurdistan 24'; 'Apple sold 500 iPods' and 'Manchester got 12
-    buses' are counts ('number nine' is a rank, read elsewhere); 'Galaxy Note 20 Ultra' is a name that goes on."""
-    if m.unit or not m.raw.isdigit() or number.i == sentence_of(number).start:
+    buses' are counts ('number nine' is a rank, read elsewhere); 'Galaxy Note 20 Ultra' is a name that goes on, and
+    so is 'two new 737 Max jets' (another number counts the jets)."""
+    if m.unit or not m.raw.isdigit():
+        return False
+    head, after = number.head, number.nbor(1) if number.i + 1 < len(number.doc) else None
+    if number.dep_ == "nummod" and after is not None and after.pos_ == "PROPN" and after.head.i == head.i and any(
+            c.i < number.i and c.dep_ == "nummod" and c.like_num for c in head.children):
+        return True
+    if number.i == sentence_of(number).start:
         return False
     before = number.doc[number.i - 1]
     if not before.text[:1].isupper() or before.lower_ in _NOT_NAMES or before.ent_type_ == "DATE" \
             or before.is_sent_start and before.pos_ not in ("PROPN",):
         return False
-    head = number.head
     named_after = head.pos_ == "PROPN" and head.text[:1].isupper()  # 'Galaxy Note 20 Ultra': the name goes on
     return not (head.i > number.i and head.pos_ in ("NOUN", "PROPN") and not named_after)
 
