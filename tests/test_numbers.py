@@ -557,3 +557,16 @@ def test_a_number_ends_where_its_words_do(text: str, found: list[tuple[str, floa
 ])
 def test_scientific_notation_is_one_number(text: str, value: float) -> None:
     assert [m.value for m in find_numbers(text)] == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize(("text", "value", "kind", "unit"), [
+    ("Temperatures fell to -19C overnight.", -19, "temperature", "°C"),
+    ("It was 30C in Madrid.", 30, "temperature", "°C"),
+    ("Lows of 14F are forecast.", 14, "temperature", "°F"),
+    ("She sat in seat 30C.", 30, "identifier", None),  # a place, a model or a form, not a temperature
+    ("Direct Relief chartered a Boeing 777F.", 777, "identifier", None),
+    ("When must 13F be filed?", 13, "identifier", None),
+])
+def test_a_capital_c_or_f_after_a_number_is_a_temperature_where_one_is_spoken_of(
+        text: str, value: float, kind: str, unit: str | None) -> None:
+    assert [(m.value, m.kind, m.unit) for m in find_numbers(text)] == [(value, kind, unit)]

@@ -219,6 +219,15 @@ TEMPERATURE = re.compile(
         |(?P<bare>°|º|deg\.|degrees?\b|deg\b))""",
     re.VERBOSE | re.IGNORECASE,
 )
+_LETTER_SCALE = re.compile(r"[CF](?![\w'’&/-])")
+_IDENTIFIED = re.compile(r"(?:\b[A-Z][\w.-]*|\b(?i:seat|room|gate|platform|flat|unit|form|bay|block|row|section|page"
+                         r"|chapter|no\.|number|apartment|suite|level|grade|type|class|model|size|version))\s+-?\d+"
+                         r"(?:\.\d+)?\Z")
+_LEVEL_BEFORE = re.compile(r"(?:-|−|\b(?i:of|to|at|hit|hitting|reached|reaching|was|were|is|are|be|been|around|about"
+                           r"|nearly|almost|than|and|or|between|from|under|over|above|below|highs?|lows?|near|topped)\s+)"
+                           r"-?\d+(?:\.\d+)?\Z")
+"""'30C' is a temperature in a sentence about heat or cold, or as a level ('highs of 30C', 'It was -5C in Oslo');
+'Seat 30C', 'Boeing 777F', 'room 19C' name a place or a model, and 'must 13F be filed' a form."""
 _TEMPERATURE_WORDS = re.compile(
     r"\b(?:temperatures?|thermostat|weather|heat(?:wave)?|hot|hotter|cold|colder|warm\w*|cool\w*|climate|frost"
     r"|freez\w*|boil\w*|fever|forecast|celsius|fahrenheit)\b",
@@ -245,6 +254,9 @@ def measure_after(text: str, end: int, sentence: str) -> Measure | None:
     """The unit of measure right after a number ending at ``end``; ``sentence`` settles pounds and degrees."""
     if t := TEMPERATURE.match(text, end):
         return _temperature(t, sentence)
+    if (t := _LETTER_SCALE.match(text, end)) and not _IDENTIFIED.search(text, max(0, end - 24), end) and (
+            _TEMPERATURE_WORDS.search(sentence) or _LEVEL_BEFORE.search(text, max(0, end - 24), end)):
+        return Measure("°F" if t.group(0) == "F" else "°C", "temperature", t.end())  # 'highs of 30C', 'at -19C'
     if s := _SPEED.match(text, end):
         return Measure(_speed(s.group("len"), s.group("time")), "measure", s.end())
     m = MEASURE.match(text, end)
