@@ -211,6 +211,7 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("The Aviator, which has taken $90m, leads the field.", "$90m", {"aviator"}),
     ("Acme's shares shot up more than 7% in early trading.", "more than 7%", {"acme", "shot", "up"}),  # particle
     ("Some 1,200 staff were laid off.", "Some 1,200", {"staff", "laid", "off"}),
+    ("Acme shares are up nearly 57% after plummeting 65% last year.", "65%", {"acme", "shares", "plummeting"}),
 ])
 def test_what_names_whose_figure_it_is(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
     what = figures(pipeline, text)[raw].what

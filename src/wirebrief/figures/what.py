@@ -82,6 +82,12 @@ def clause_subject(number: Token) -> tuple[Token, Token] | None:
         if verb.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp") or verb.head.i == verb.i:
             return None
         verb = verb.head
+        if verb.pos_ == "ADP" and verb.dep_ == "prep":  # 'up nearly 57% after plummeting 65%': the clause the
+            verb = verb.head  # participle's 'after' hangs on, through the word it qualifies ('up')
+            if verb.pos_ in ("ADV", "ADJ") and verb.dep_ in ("advmod", "acomp"):
+                verb = verb.head
+            if verb.pos_ not in ("VERB", "AUX"):
+                return None
     return None
 
 
