@@ -212,6 +212,7 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("Acme's shares shot up more than 7% in early trading.", "more than 7%", {"acme", "shot", "up"}),  # particle
     ("Some 1,200 staff were laid off.", "Some 1,200", {"staff", "laid", "off"}),
     ("Acme shares are up nearly 57% after plummeting 65% last year.", "65%", {"acme", "shares", "plummeting"}),
+    ("Two of Johnson's deputies were fired.", "Two", {"johnson", "deputies", "fired"}),  # the counted noun's owner
 ])
 def test_what_names_whose_figure_it_is(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:
     what = figures(pipeline, text)[raw].what

@@ -203,6 +203,12 @@ def _named_as(be: Token) -> str | None:
     return f"{noun_phrase(subject)} {noun_phrase(attr)}" if subject is not None and attr is not None else None
 
 
+def _owned(noun: Token) -> str:
+    """A counted noun with its possessor: 'two of Johnson's deputies' → 'Johnson deputies'."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    return f"{noun_phrase(owner)} {noun_phrase(noun)}" if owner is not None else noun_phrase(noun)
+
+
 def _possessed(noun: Token) -> str:
     """A noun with its possessor and its 'of' object: 'Fiat's shares' → 'Fiat shares', 'the population of earth'
     → 'population of earth'."""
@@ -221,7 +227,7 @@ def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) ->
     duration what lasts it: 'a five-year alliance' → 'alliance'."""
     if noun is not None and noun.lemma_.lower() in lexicon.TIME_NOUNS and (lasting := _lasting(noun)):
         return lasting
-    if noun is not None and (phrase := meaningful(noun_phrase(noun))):
+    if noun is not None and (phrase := meaningful(_owned(noun))):
         parts = [phrase]
         event = _event(own if own is not None else number, span) or next(
             (verb_words(c) for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
