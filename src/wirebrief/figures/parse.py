@@ -60,9 +60,26 @@ def noun_phrase(noun: Token) -> str:
     """The noun with its compounds and adjectives ('United States military', 'pre-tax profit'), no numbers."""
     keep = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and not t.like_num and t.pos_ != "NUM"
             and t.lower_ not in WORD_FORMS]  # 'Fly-half Goode': a number word would empty the label
-    phrase = " ".join([*(_hyphenated(t) or noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep),
-                       noun.text])
+    words = [*(_hyphenated(t) or noun_phrase(t) if t.dep_ == "compound" else t.text for t in keep), noun.text]
+    gaps = [_joined(a, b) for a, b in zip(keep, [*keep[1:], noun], strict=False)]
+    phrase = "".join(w + g for w, g in zip(words, [*gaps, ""], strict=True)) + _name_goes_on(noun)
     return re.sub(r"\s+-\s+", "-", phrase)  # 'pre - tax' as written: 'pre-tax'
+
+
+def _joined(a: Token, b: Token) -> str:
+    """'-' between two words of a name written with a hyphen ('Rolls-Royce', 'Coca-Cola'), else a space."""
+    doc = a.doc
+    return "-" if b.i == a.i + 2 and doc[a.i + 1].text == "-" and not a.whitespace_ and not doc[a.i + 1].whitespace_ \
+        else " "
+
+
+def _name_goes_on(noun: Token) -> str:
+    """The rest of a hyphenated name the parse split after this word: 'Ben-Moshe' read as three subjects."""
+    doc = noun.doc
+    if noun.pos_ == "PROPN" and noun.i + 2 < len(doc) and doc[noun.i + 1].text == "-" and not noun.whitespace_ \
+            and not doc[noun.i + 1].whitespace_ and doc[noun.i + 2].pos_ == "PROPN" and noun.head.i != noun.i + 2:
+        return "-" + doc[noun.i + 2].text
+    return ""
 
 
 def _hyphenated(tok: Token) -> str | None:
