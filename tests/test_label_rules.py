@@ -214,6 +214,7 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("Acme shares are up nearly 57% after plummeting 65% last year.", "65%", {"acme", "shares", "plummeting"}),
     ("Two of Johnson's deputies were fired.", "Two", {"johnson", "deputies", "fired"}),  # the counted noun's owner
     ("Rolls-Royce sold 5,000 cars.", "5,000", {"rolls-royce", "cars", "sold"}),  # a name written with a hyphen
+    ("The Galaxy has a larger battery than the Pixel's 3687 mAh.", "3687 mAh", {"pixel"}),  # the figure's owner
     ("Ben-Moshe has only raised 280 million shekels.", "280 million shekels", {"ben-moshe"}),
 ])
 def test_what_names_whose_figure_it_is(pipeline: Pipeline, text: str, raw: str, words: set[str]) -> None:

@@ -46,7 +46,11 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 def subject_of(number: Token, span: Span) -> Token | None:
     """The entity a figure belongs to when it is not the thing counted: the subject of its clause ('Fiat's shares
     rose 4.5%', 'Turkey … owing $23bn'), through a clause that has none of its own ('having increased by $43.6bn'
-    takes 'the US trade deficit'), or the antecedent of 'which' ('The Aviator, which has taken $90m')."""
+    takes 'the US trade deficit'), or the antecedent of 'which' ('The Aviator, which has taken $90m'); first, the
+    figure's own possessor ('the iPhone's 3687 mAh')."""
+    owner = next((c for c in span.root.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    if owner is not None and owner.i < span.start:
+        return owner  # 'the iPhone 12 Pro Max's 3687 mAh': the figure's own owner, whatever the clause is about
     found = clause_subject(number)
     if found is None:
         return None
