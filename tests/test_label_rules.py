@@ -28,6 +28,9 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("The index lost 1.1% to end at 1,334.", "1.1%", "down"),
     ("The firm lost $5m on the deal.", "$5m", None),  # a loss, not a fall
     ("The start-up raised £30m from investors.", "£30m", None),  # money raised, not a rise
+    ("Floods followed after 150mm of rain fell in 24 hours.", "150mm", None),  # rain that fell
+    ("Rainfall fell 20% below the average.", "20%", "down"),
+    ("Waiting lists reached a record 7.6 million in September, up from 7.4 million.", "7.6 million", "up"),
     ("The chain raised prices by £5 a night.", "£5", "up"),
     ("The bank raised its stake 5% to 15%.", "5%", "up"),
     ("On Wall Street: Dow +0.2% and Nasdaq +0.8%.", "0.2%", "up"),

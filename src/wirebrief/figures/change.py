@@ -38,6 +38,7 @@ PAST_FORMS = {"rose", "risen", "fell", "grew", "grown", "lost", "sank", "shrank"
 """Past forms of the verbs of movement that their stem does not start: 'rose from 5% to 10%'."""
 _LOSE_ONLY = {"lose", "top"}
 """Verbs of movement only for a share or points ('lost 1.1%', 'lost 162 points'); 'lost $5m' is a loss."""
+_FALLING_WEATHER = {"rain", "rainfall", "snow", "snowfall", "hail", "sleet", "precipitation", "ash", "meteorite"}
 _NEUTRAL_CHANGE = {"change", "move", "revise", "shift", "adjust", "go", "creep", "swing"}
 """Verbs that say a figure moved but not which way: the values of 'from X to Y' do."""
 
@@ -51,7 +52,8 @@ _PARTICLE_MOVERS = _MOVED_WITH_A_PARTICLE | RISE_VERBS | FALL_VERBS
 
 _WORD_BEFORE = re.compile(r"\b(up|down|higher|lower)(?:\s+by)?\s*\Z", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(higher|lower|up|down)\b(?!\s+(?:from|to)\b)", re.IGNORECASE)
-_FROM_AFTER = re.compile(r"\A[\s,]*(up|down)\s+from\s+\Z", re.IGNORECASE)
+_FROM_AFTER = re.compile(r"\A(?:\s+(?:in|on|at|by|for|during|over|last|this)\s+[\w ]{1,24}?)?[\s,]*(up|down)\s+"
+                         r"from\s+\Z", re.IGNORECASE)  # '7.6 million in September, up from 7.4 million': past its date
 _TIME_AFTER = re.compile(r"[^.;]{0,12}?\b(?:a\s+year\s+(?:earlier|ago|before)|last\s+year|the\s+previous\s+"
                          r"(?:year|quarter|month)|the\s+same\s+(?:period|quarter|month|time)|previously|in\s+(?:19|20)"
                          r"\d\d|a\s+(?:month|quarter|week)\s+(?:earlier|ago))", re.IGNORECASE)
@@ -150,8 +152,10 @@ def _has_amount(verb: Token, but: Token) -> bool:
 
 def _not_moved(text: str, m: NumberMention, gov: Token, root: Token) -> bool:
     """A verb of movement that moves no figure here: 'lost $5m' is a loss, 'has raised 280 million shekels' is money
-    raised ('raised prices by 5p', 'raised its stake 5%' move them)."""
+    raised ('raised prices by 5p', 'raised its stake 5%' move them), '150mm of rain fell' is rain."""
     verb, share = gov.lemma_.lower(), m.kind == "percent" or "point" in text[m.end:m.end + 8]
+    if verb == "fall" and not share and any(w.lemma_.lower() in _FALLING_WEATHER for w in gov.subtree):
+        return True  # '150mm of rain fell in 24 hours': rain that fell, not a fall
     raised = verb == "raise" and root.head.i == gov.i and root.dep_ in ("dobj", "npadvmod")
     return (verb in _LOSE_ONLY or raised) and not share
 
