@@ -29,6 +29,7 @@ def figures(pipeline: Pipeline, text: str) -> dict[str, Figure]:
     ("The firm lost $5m on the deal.", "$5m", None),  # a loss, not a fall
     ("The start-up raised £30m from investors.", "£30m", None),  # money raised, not a rise
     ("Floods followed after 150mm of rain fell in 24 hours.", "150mm", None),  # rain that fell
+    ("The average house price fell by 1.2% to £285,000, Halifax said.", "£285,000", None),  # a level
     ("Rainfall fell 20% below the average.", "20%", "down"),
     ("Waiting lists reached a record 7.6 million in September, up from 7.4 million.", "7.6 million", "up"),
     ("The chain raised prices by £5 a night.", "£5", "up"),
@@ -217,6 +218,7 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("Acme shares are up nearly 57% after plummeting 65% last year.", "65%", {"acme", "shares", "plummeting"}),
     ("Two of Johnson's deputies were fired.", "Two", {"johnson", "deputies", "fired"}),  # the counted noun's owner
     ("Rolls-Royce sold 5,000 cars.", "5,000", {"rolls-royce", "cars", "sold"}),  # a name written with a hyphen
+    ("The Bank of England raised interest rates to 5.25%.", "5.25%", {"bank", "of", "england", "rates"}),
     ("The Galaxy has a larger battery than the Pixel's 3687 mAh.", "3687 mAh", {"pixel"}),  # the figure's owner
     ("Ben-Moshe has only raised 280 million shekels.", "280 million shekels", {"ben-moshe"}),
 ])

@@ -160,6 +160,11 @@ def _not_moved(text: str, m: NumberMention, gov: Token, root: Token) -> bool:
     return (verb in _LOSE_ONLY or raised) and not share
 
 
+def _level_after_to(text: str, m: NumberMention, role: str) -> str:
+    """'fell by 1.2% to £285,000', which the parse reads as one object of 'by': the level it fell to."""
+    return "level" if role == "amount" and re.search(r"\bto\s+\Z", text[max(0, m.start - 4):m.start]) else role
+
+
 def direction(text: str, m: NumberMention, number: Token, span: Span) -> Direction | None:
     """Up or down when the text says the figure moved, else None."""
     if (m.raw.startswith("+") or text[max(0, m.start - 1):m.start] == "+") and m.kind in ("percent", "money"):
@@ -178,6 +183,7 @@ def direction(text: str, m: NumberMention, number: Token, span: Span) -> Directi
     gov, role = _governor(root)
     if gov is None or role == "from":
         return None
+    role = _level_after_to(text, m, role)
     way = _direction(gov)
     if way is None and (moved := movement_of(gov)) is not None:
         way = _direction(moved)  # 'a rise in spending of 14.8%'

@@ -152,11 +152,11 @@ def with_subject(what: str | None, number: Token, span: Span) -> str | None:
     phrase = meaningful(_possessed(subject))
     if not phrase:
         return what
-    have = {w.lower() for w in (what or "").split()}
-    new = [w for w in phrase.split() if w.lower() not in have]
-    if not new:
+    have, named = {w.lower() for w in (what or "").split()}, phrase.split()
+    if not {w.lower() for w in named} - have:
         return what
-    joined = [*new, *(what or "").split()] if subject.i < number.i else [*(what or "").split(), *new]
+    rest = [w for w in (what or "").split() if w.lower() not in {n.lower() for n in named}]  # the name kept whole:
+    joined = [*named, *rest] if subject.i < number.i else [*rest, *named]  # 'Bank of England', not 'of England Bank'
     return " ".join(joined[:8])
 
 
