@@ -123,3 +123,13 @@ def test_one_sentence_states_each_of_its_figures(pipeline: Pipeline) -> None:
     found = pipeline.summarize("Headline\nFlats from $200,000 to $300,000 sell in 40 days; $300,000 to $400,000, "
                                "in 55 days.").figures
     assert [f.value for f in found if f.unit == "USD"] == [200_000, 300_000, 300_000, 400_000]
+
+
+@pytest.mark.parametrize(("text", "raw", "unit"), [
+    ("A magnitude 6.8 earthquake struck central Morocco.", "6.8", None),  # it rates one earthquake
+    ("Hall averaged 18.4 ppg last season.", "18.4", "point"),  # a sports average counts points
+    ("The firm sold 2.5 million cars.", "2.5 million", "car"),
+])
+def test_a_decimal_before_a_singular_noun_counts_none_of_it(pipeline: Pipeline, text: str, raw: str,
+                                                            unit: str | None) -> None:
+    assert figures(pipeline, text)[raw].unit == unit

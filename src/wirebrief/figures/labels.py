@@ -300,6 +300,9 @@ def _unit(text: str, m: NumberMention, noun: Token | None, number: Token) -> str
         return m.unit
     if m.kind == "ratio" or 0 < m.value < 1 or _is_rank(number):
         return _measure_of(text, m) if 0 < m.value < 1 else None
+    if noun is not None and noun.tag_ == "NN" and noun.text.isalpha() and noun.text.islower() and len(noun.text) > 3 \
+            and noun.lower_ not in lexicon.STAT_RATES and re.fullmatch(r"\d+\.\d+", m.raw):
+        return None  # 'a magnitude 6.8 earthquake' rates one earthquake: no count of them
     return _unit_of(noun) if noun is not None else None
 
 
