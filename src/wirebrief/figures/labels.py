@@ -248,7 +248,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     where, where_from = where_of(sent, span, scope)
     period = period_of(sent, span, numbers)
     referred = period is None and (period := period_referred_to(sent, numbers)) is not None  # 'During this period'
-    period = period and re.sub(r"['’]s\Z", "", period)  # "Last year's" → "Last year"
+    period = period and _LEADING_QUALIFIER.sub("", re.sub(r"['’]s\Z", "", period))  # "Last year's" → "Last year";
+    # '11% more than a year earlier': the parser's date takes in the figure's 'more than'
     source, source_from = source_of(sent, number, share=is_share(m))
     origins: dict[str, Origin] = {k: o for k, v, o in (("what", what, "sentence"), ("where", where, where_from),
                                                         ("period", period, "context" if referred else "sentence"),
@@ -256,6 +257,8 @@ def _proposal(doc: Doc, m: NumberMention, scope: Scope, numbers: list[tuple[int,
     return Proposal(unit, what, where, period, source, origins=origins, per=per, refers_back=refers_back)
 
 
+_LEADING_QUALIFIER = re.compile(r"\A(?:(?:more|less|fewer)\s+than|about|around|nearly|almost|up\s+to)\s+(?=\S)",
+                                re.IGNORECASE)
 _CONVERSION_AFTER = re.compile(r"\s*\([^()]{1,40}\)\s*")
 
 
