@@ -219,6 +219,8 @@ def test_a_pronoun_source_is_who_the_paragraph_quoted(pipeline: Pipeline) -> Non
     ("Two of Johnson's deputies were fired.", "Two", {"johnson", "deputies", "fired"}),  # the counted noun's owner
     ("Rolls-Royce sold 5,000 cars.", "5,000", {"rolls-royce", "cars", "sold"}),  # a name written with a hyphen
     ("The Bank of England raised interest rates to 5.25%.", "5.25%", {"bank", "of", "england", "rates"}),
+    ("Walmart — Shares of the retail giant rose about 1.5% in premarket trading.", "about 1.5%",
+     {"walmart", "shares", "retail", "giant"}),  # a market line: the company's name, then its subject
     ("The Galaxy has a larger battery than the Pixel's 3687 mAh.", "3687 mAh", {"pixel"}),  # the figure's owner
     ("Ben-Moshe has only raised 280 million shekels.", "280 million shekels", {"ben-moshe"}),
 ])

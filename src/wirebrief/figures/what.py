@@ -96,6 +96,7 @@ def clause_subject(number: Token) -> tuple[Token, Token] | None:
 
 
 _PRONOUNS = {"it", "he", "she", "they"}
+_DASHES = ("—", "–", "-", ":")
 _BODIES = {w for w in SOURCE_NOUNS if not lexicon.is_person(w)}
 """Common nouns for a body that 'it' can stand for when it says something of itself: the sources that are not
 persons ('The company said it has')."""
@@ -149,7 +150,12 @@ def with_subject(what: str | None, number: Token, span: Span) -> str | None:
     subject = subject_of(number, span)
     if subject is None or subject.lemma_.lower() in GENERIC | ANAPHORS:
         return what
-    phrase = meaningful(_possessed(subject))
+    both = [c for c in subject.head.children if c.dep_ in _SUBJECT_DEPS and c.pos_ in ("NOUN", "PROPN")]
+    if len(both) != 2 or subject.head.i == subject.i or both[0].nbor(1).text not in _DASHES:
+        both = [subject, *(c for c in subject.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")
+                           and c.doc[c.left_edge.i - 1].text in _DASHES)]
+    phrase = meaningful(" ".join(_possessed(t) for t in both))  # 'Walmart — Shares of the retail giant rose',
+    # 'Peabody Energy — Shares of the major coal producer slid' (a line's name, then its subject)
     if not phrase:
         return what
     have, named = {w.lower() for w in (what or "").split()}, phrase.split()
