@@ -150,10 +150,7 @@ def with_subject(what: str | None, number: Token, span: Span) -> str | None:
     subject = subject_of(number, span)
     if subject is None or subject.lemma_.lower() in GENERIC | ANAPHORS:
         return what
-    both = [c for c in subject.head.children if c.dep_ in _SUBJECT_DEPS and c.pos_ in ("NOUN", "PROPN")]
-    if len(both) != 2 or subject.head.i == subject.i or both[0].nbor(1).text not in _DASHES:
-        both = [subject, *(c for c in subject.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")
-                           and c.doc[c.left_edge.i - 1].text in _DASHES)]
+    both = _named_line(subject)
     phrase = meaningful(" ".join(_possessed(t) for t in both))  # 'Walmart — Shares of the retail giant rose',
     # 'Peabody Energy — Shares of the major coal producer slid' (a line's name, then its subject)
     if not phrase:
@@ -217,6 +214,21 @@ def _owned(noun: Token) -> str:
     """A counted noun with its possessor: 'two of Johnson's deputies' → 'Johnson deputies'."""
     owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
     return f"{noun_phrase(owner)} {noun_phrase(noun)}" if owner is not None else noun_phrase(noun)
+
+
+def _named_line(subject: Token) -> list[Token]:
+    """The subject, and the name a market line opens with before a dash ('Walmart — Shares of the retail giant
+    rose', however the parse hangs the name), or the subject's apposition after one ('Peabody Energy — Shares of
+    the major coal producer slid')."""
+    doc = subject.doc
+    both = [c for c in subject.head.children if c.dep_ in _SUBJECT_DEPS and c.pos_ in ("NOUN", "PROPN")]
+    if len(both) == 2 and subject.head.i != subject.i and both[0].nbor(1).text in _DASHES:
+        return both
+    lead = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
+    if lead is not None and lead.text in _DASHES and lead.i > 0 and doc[lead.i - 1].pos_ == "PROPN":
+        return [doc[lead.i - 1], subject]
+    return [subject, *(c for c in subject.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")
+                       and doc[c.left_edge.i - 1].text in _DASHES)]
 
 
 def _possessed(noun: Token) -> str:
