@@ -570,3 +570,11 @@ def test_scientific_notation_is_one_number(text: str, value: float) -> None:
 def test_a_capital_c_or_f_after_a_number_is_a_temperature_where_one_is_spoken_of(
         text: str, value: float, kind: str, unit: str | None) -> None:
     assert [(m.value, m.kind, m.unit) for m in find_numbers(text)] == [(value, kind, unit)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Bolt ran 9.58s in Berlin.", [("9.58s", 9.58, "measure", "second")]),  # a decimal with an 's' is seconds
+    ("Sales peaked in the 1990s.", [("1990s", 1990, "decade", None)]),  # a whole number with one is a decade
+])
+def test_a_decimal_with_an_s_is_a_time_in_seconds(text: str, found: list[tuple[str, float, str, str | None]]) -> None:
+    assert [(m.raw, m.value, m.kind, m.unit) for m in find_numbers(text)] == found
