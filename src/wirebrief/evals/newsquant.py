@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ class Quantity:
         return cls(first.value, high, first.unit, change_of(first), first.what or "", per, _verbs(first.quote))
 
 
+@lru_cache(maxsize=64)
 def _verbs(sentence: str) -> frozenset[str]:
     tags: dict[str, set[str]] = {}
     for t in parser()(sentence):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from wirebrief.figures import lexicon
 from wirebrief.figures.mention import NumberMention
 from wirebrief.figures.parse import noun_phrase
+from wirebrief.figures.what import clause_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -61,11 +62,13 @@ def _a_person_is(number: Token, m: NumberMention) -> bool:
     subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.lower_ in ("who", "that") and head.dep_ == "relcl":
         subject = head.head  # 'Smith, who is 45,'
-    if subject is None:
-        return False
-    word = subject.lower_
-    return (word in _PERSONAL or subject.ent_type_ == "PERSON" or lexicon.is_person(word)
-            or lexicon.singular(word) in _KIN)
+    return subject is not None and (subject.lower_ in _PERSONAL or _a_person(subject))
+
+
+def _a_person(token: Token) -> bool:
+    """A named person or a noun for persons ('Ossie Davis', 'pensioners', 'their older daughter')."""
+    word = token.lower_
+    return token.ent_type_ == "PERSON" or lexicon.is_person(word) or lexicon.singular(word) in _KIN
 
 
 def age_label(number: Token, span: Span) -> str:
@@ -99,13 +102,8 @@ def _owner(number: Token, span: Span) -> Token | None:
     before = number.doc[span.start - 2] if span.start >= 2 else None
     if before is not None and number.doc[span.start - 1].text in (",", "(") and before.pos_ == "PROPN":
         return before  # 'Prince Charles, 56,'
-    verb = head
-    for _ in range(6):
-        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
-            break
-        verb = verb.head
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    found = clause_subject(number)
+    subject = found[1] if found is not None else None
     if subject is None or subject.i in inside or subject.pos_ == "PRON":
         return None
-    named = subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN"
-    return subject if named or lexicon.is_person(subject.lower_) or lexicon.singular(subject.lower_) in _KIN else None
+    return subject if subject.pos_ == "PROPN" or _a_person(subject) else None

@@ -234,14 +234,13 @@ def _named_line(subject: Token) -> list[Token]:
 def _possessed(noun: Token) -> str:
     """A noun with its possessor and its 'of' object: 'Fiat's shares' → 'Fiat shares', 'the population of earth'
     → 'population of earth'."""
-    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
-    words = [noun_phrase(owner)] if owner is not None else []
-    words.append(noun_phrase(noun))
+    words = [_owned(noun)]
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None)
     obj = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None) if of else None
     if of is not None and obj is not None and not obj.like_num:
         words += [str(of.text), noun_phrase(obj)]
     return " ".join(words)
+
 
 def what_of(number: Token, noun: Token | None, own: Token | None, span: Span) -> str | None:
     """The counted noun phrase and the event that governs it: 'ISIS operatives elimination', 'vehicles
