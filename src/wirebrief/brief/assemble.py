@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 
 from wirebrief.brief.schema import HEADLINE_CAP, SUMMARY_CAP, Draft, Figure
 from wirebrief.figures import lexicon
-from wirebrief.figures.ages import AGE, is_age_label
+from wirebrief.figures.ages import one_age
 from wirebrief.figures.candidates import tidy, unverified_numbers
 from wirebrief.figures.claims import Claims, fact_words
 from wirebrief.figures.mention import NumberMention
@@ -169,11 +169,8 @@ def _restates(first: Figure, again: Figure) -> bool:
     unit = fact_words(first.unit)
     same = not said or not words or bool((said - unit) & (words - unit)) or bool(
         lexicon.events(first.what) & lexicon.events(again.what)) or _specific(first.value)
-    if is_age_label(first.what) and is_age_label(again.what) and (AGE in (first.what, again.what) or
-                                                               first.what == again.what) \
-            and first.quote_span != again.quote_span:
-        return True  # 'died in Miami at the age of 87 on 4 February' … 'The 87-year-old was found in Florida': one
-        # age, whatever place or date each sentence gives (two people of one age in one article are listed once)
+    if one_age(first.what, again.what) and first.quote_span != again.quote_span:
+        return True  # one age, whatever place or date each sentence gives (two people of one age, unnamed, once)
     return first.quote_span != again.quote_span and same and all(
         getattr(first, k) is None or getattr(again, k) is None or getattr(first, k) == getattr(again, k)
         for k in ("where", "period"))

@@ -85,7 +85,13 @@ def age_label(number: Token, span: Span) -> str:
     return " ".join([*kept, owner.text, AGE])  # 'the 31-year-old Dane'
 
 
-def is_age_label(what: str | None) -> bool:
+def one_age(first: str | None, again: str | None) -> bool:
+    """Two age labels of one age: the same person's, or one that names nobody ('age'): 'died in Miami at the age of
+    87 on 4 February' … 'The 87-year-old was found in Florida'."""
+    return _an_age(first) and _an_age(again) and (first == again or AGE in (first, again))
+
+
+def _an_age(what: str | None) -> bool:
     return what == AGE or bool(what and what.endswith(f" {AGE}"))
 
 

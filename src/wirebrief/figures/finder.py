@@ -281,15 +281,12 @@ def _dress(core: Core, text: str, floor: int) -> _Draft | None:
         return d
     if not _read_units(d, text, floor) and d.kind == "count":
         relay = re.match(r"[xX]\d+m\b", text[d.end:])  # '4x100m': a relay, not four of anything
-        if "." in core.text and (secs := re.match(r"s\b", text[d.end:])):
-            d.kind, d.unit, d.end = "measure", "second", d.end + secs.end()  # 'ran 9.58s': a time in seconds
-        elif not core.words and re.match(r"[A-Za-z]", text[d.end : d.end + 1]) and (text[d.end] not in "xX" or relay):
+        if not core.words and re.match(r"[A-Za-z]", text[d.end : d.end + 1]) and (text[d.end] not in "xX" or relay):
             d.kind = "identifier"  # 5G, 777F, 3D
             d.end += len(re.match(r"\w*", text[d.end :]).group(0))  # type: ignore[union-attr]
             return d
-        elif (kind := _calendar(d, text)) is not None:
-            d.kind = kind
-        else:
+        d.kind = _calendar(d, text) or "count"
+        if d.kind == "count":
             _time_unit(d, text)
     if (d.maybe_metres or d.unit in ("m", "km", "mile")) and (_EVENT_WORDS.match(text, d.end) or _THE_RACE.search(
             text, max(0, d.start - 16), d.start) and _RACE_END.match(text, d.end)):  # 'taking part in the 1000m.'

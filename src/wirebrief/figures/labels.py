@@ -422,7 +422,7 @@ def _counted_noun(number: Token, span: Span) -> tuple[Token | None, Token | None
     noun: Token | None = None
     if head.i in range(span.start, span.end) and head.lower_ in SCALES:
         # '2m shares' parsed as 2 → m → shares: the scale passes on to the noun; '35m of its devices': its 'of'
-        number, head = (head, head.head) if head.dep_ in ("compound", "nummod") else (head, head)
+        number, head = head, (head.head if head.dep_ in ("compound", "nummod") else head)
     if number.dep_ in ("nummod", "quantmod", "amod", "compound") and head.pos_ in ("NOUN", "PROPN") \
             and head.i not in range(span.start, span.end):
         noun = head

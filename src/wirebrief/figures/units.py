@@ -228,6 +228,8 @@ _LEVEL_BEFORE = re.compile(r"(?:-|−|\b(?i:of|to|at|hit|hitting|reached|reachin
                            r"-?\d+(?:\.\d+)?\Z")
 """'30C' is a temperature in a sentence about heat or cold, or as a level ('highs of 30C', 'It was -5C in Oslo');
 'Seat 30C', 'Boeing 777F', 'room 19C' name a place or a model, and 'must 13F be filed' a form."""
+_DECIMAL_END = re.compile(r"\d\.\d+\Z")
+_SECONDS = re.compile(r"s\b")
 _TEMPERATURE_WORDS = re.compile(
     r"\b(?:temperatures?|thermostat|weather|heat(?:wave)?|hot|hotter|cold|colder|warm\w*|cool\w*|climate|frost"
     r"|freez\w*|boil\w*|fever|forecast|celsius|fahrenheit)\b",
@@ -257,6 +259,8 @@ def measure_after(text: str, end: int, sentence: str) -> Measure | None:
     if (t := _LETTER_SCALE.match(text, end)) and not _IDENTIFIED.search(text, max(0, end - 24), end) and (
             _TEMPERATURE_WORDS.search(sentence) or _LEVEL_BEFORE.search(text, max(0, end - 24), end)):
         return Measure("°F" if t.group(0) == "F" else "°C", "temperature", t.end())  # 'highs of 30C', 'at -19C'
+    if _DECIMAL_END.search(text, max(0, end - 16), end) and (secs := _SECONDS.match(text, end)):
+        return Measure("second", "measure", secs.end())  # 'ran 9.58s'; a whole number's 's' is a decade ('1990s')
     if s := _SPEED.match(text, end):
         return Measure(_speed(s.group("len"), s.group("time")), "measure", s.end())
     m = MEASURE.match(text, end)

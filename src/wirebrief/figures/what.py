@@ -155,11 +155,12 @@ def with_subject(what: str | None, number: Token, span: Span) -> str | None:
     # 'Peabody Energy — Shares of the major coal producer slid' (a line's name, then its subject)
     if not phrase:
         return what
-    have, named = {w.lower() for w in (what or "").split()}, phrase.split()
-    if not {w.lower() for w in named} - have:
+    named, said = phrase.split(), (what or "").split()
+    names = {w.lower() for w in named}
+    if names <= {w.lower() for w in said}:
         return what
-    rest = [w for w in (what or "").split() if w.lower() not in {n.lower() for n in named}]  # the name kept whole:
-    joined = [*named, *rest] if subject.i < number.i else [*rest, *named]  # 'Bank of England', not 'of England Bank'
+    rest = [w for w in said if w.lower() not in names]  # the name kept whole: 'Bank of England', not 'of England Bank'
+    joined = [*named, *rest] if subject.i < number.i else [*rest, *named]
     return " ".join(joined[:8])
 
 
